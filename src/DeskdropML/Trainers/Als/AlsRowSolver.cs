@@ -1,0 +1,137 @@
+namespace DeskdropML.Trainers.Als;
+
+/// <summary>
+/// Solves the regularised normal equations of one row (a user against fixed item factors, or an item against fixed
+/// user factors). With the fixed factors Y (one k-vector per column) and the row's stored entries S:
+/// <code>
+/// A = G + lambda I + sum over i in S of w_i y_i y_i^T,     b = sum over i in S of b_i y_i
+/// </code>
+/// where G = Y^T Y for implicit feedback (0 for explicit) and <c>w_i, b_i</c> come from
+/// <see cref="AlsSolveSettings.EntryTerms"/>. For implicit feedback this is exactly
+/// <c>(Y^T C_u Y + lambda I) x = Y^T C_u p(u)</c>, with the <c>Y^T (C_u - I) Y</c> correction summed only over the
+/// row's stored entries. A row without contributing entries has b = 0 and gets the exact solution x = 0.
+/// </summary>
+internal sealed class AlsRowSolver
+{
+    private readonly AlsSolveSettings _settings;
+    private readonly float[] _fixedFactors;
+    private readonly float[]? _gram;
+
+    /// <param name="settings">Loss and solver settings.</param>
+    /// <param name="fixedFactors">Row-major factors of the other side (column index * k).</param>
+    /// <param name="gram">Full k x k <c>Y^T Y</c> (implicit feedback) or null (explicit).</param>
+    public AlsRowSolver(AlsSolveSettings settings, float[] fixedFactors, float[]? gram)
+    {
+        _settings = settings;
+        _fixedFactors = fixedFactors;
+        _gram = gram;
+    }
+
+    /// <summary>Per-thread work buffers (no allocation per row).</summary>
+    public sealed class Scratch
+    {
+        /// <summary>Creates buffers for k factors.</summary>
+        public Scratch(int k)
+        {
+            Residual = new float[k];
+            Direction = new float[k];
+            MatrixTimesDirection = new float[k];
+            Matrix = new float[k * k];
+        }
+
+        internal float[] Residual { get; }
+        internal float[] Direction { get; }
+        internal float[] MatrixTimesDirection { get; }
+        internal float[] Matrix { get; }
+    }
+
+    /// <summary>
+    /// Solves one row. <paramref name="x"/> holds the warm start on entry (used by conjugate gradient) and the
+    /// solution on return.
+    /// </summary>
+    public void Solve(ReadOnlySpan<int> columns, ReadOnlySpan<float> strengths, Span<float> x, Scratch scratch)
+    {
+        if (_settings.Solver == AlsSolver.Cholesky) SolveCholesky(columns, strengths, x, scratch);
+        else SolveConjugateGradient(columns, strengths, x, scratch);
+    }
+
+    private void SolveCholesky(ReadOnlySpan<int> columns, ReadOnlySpan<float> strengths, Span<float> x, Scratch scratch)
+    {
+        int k = _settings.Factors;
+        Span<float> a = scratch.Matrix;
+        if (_gram is null) a.Clear();
+        else _gram.AsSpan().CopyTo(a);
+        float lambda = _settings.Regularization;
+        for (int d = 0; d < k; d++) a[d * k + d] += lambda;
+        x.Clear();
+        bool any = false;
+        for (int n = 0; n < columns.Length; n++)
+        {
+            if (!_settings.EntryTerms(strengths[n], out float w, out float b)) continue;
+            any = true;
+            ReadOnlySpan<float> y = _fixedFactors.AsSpan(columns[n] * k, k);
+            if (w != 0f) AlsKernels.AddOuterUpper(y, w, a);
+            AlsKernels.MultiplyAdd(y, b, x);
+        }
+        if (!any) return;
+        if (!AlsKernels.CholeskyUpper(a, k))
+            throw new InvalidOperationException(
+                "The ALS normal matrix is not numerically positive definite; increase Regularization (it must be > 0 for explicit feedback rows with fewer entries than factors).");
+        AlsKernels.CholeskySolveUpper(a, k, x);
+    }
+
+    private void SolveConjugateGradient(ReadOnlySpan<int> columns, ReadOnlySpan<float> strengths, Span<float> x, Scratch scratch)
+    {
+        int k = _settings.Factors;
+        float lambda = _settings.Regularization;
+        Span<float> r = scratch.Residual;
+        Span<float> p = scratch.Direction;
+        Span<float> ap = scratch.MatrixTimesDirection;
+
+        // r = b - A x = -(G + lambda I) x + sum_i (b_i - w_i (y_i · x)) y_i
+        if (_gram is null) r.Clear();
+        else AlsKernels.MatVec(_gram, x, r);
+        AlsKernels.MultiplyAdd(x, lambda, r);
+        for (int d = 0; d < k; d++) r[d] = -r[d];
+        bool any = false;
+        for (int n = 0; n < columns.Length; n++)
+        {
+            if (!_settings.EntryTerms(strengths[n], out float w, out float b)) continue;
+            any = true;
+            ReadOnlySpan<float> y = _fixedFactors.AsSpan(columns[n] * k, k);
+            AlsKernels.MultiplyAdd(y, b - w * AlsKernels.Dot(y, x), r);
+        }
+        if (!any)
+        {
+            x.Clear();
+            return;
+        }
+        r.CopyTo(p);
+        float rsOld = AlsKernels.Dot(r, r);
+        if (rsOld < 1e-20f) return;
+        for (int step = 0; step < _settings.ConjugateGradientSteps; step++)
+        {
+            // ap = A p, matrix-free.
+            if (_gram is null) ap.Clear();
+            else AlsKernels.MatVec(_gram, p, ap);
+            AlsKernels.MultiplyAdd(p, lambda, ap);
+            for (int n = 0; n < columns.Length; n++)
+            {
+                if (!_settings.EntryTerms(strengths[n], out float w, out _) || w == 0f) continue;
+                ReadOnlySpan<float> y = _fixedFactors.AsSpan(columns[n] * k, k);
+                AlsKernels.MultiplyAdd(y, w * AlsKernels.Dot(y, p), ap);
+            }
+            float pAp = AlsKernels.Dot(p, ap);
+            if (!(pAp > 0f)) break;
+            float alpha = rsOld / pAp;
+            AlsKernels.MultiplyAdd(p, alpha, x);
+            AlsKernels.MultiplyAdd(ap, -alpha, r);
+            float rsNew = AlsKernels.Dot(r, r);
+            if (rsNew < 1e-20f) break;
+            float beta = rsNew / rsOld;
+            // p = r + beta p
+            for (int d = 0; d < k; d++) p[d] = r[d] + beta * p[d];
+            rsOld = rsNew;
+        }
+    }
+}
