@@ -24,14 +24,16 @@ internal static class AlsHalfStep
         var solver = new AlsRowSolver(settings, columnFactors, gram);
         int rows = matrix.Rows;
         int chunks = (rows + RowsPerChunk - 1) / RowsPerChunk;
+        int maxRowLength = 0;
+        for (int row = 0; row < rows; row++) maxRowLength = Math.Max(maxRowLength, matrix.RowLength(row));
         if (threads <= 1 || chunks <= 1)
         {
-            var scratch = new AlsRowSolver.Scratch(k);
+            var scratch = new AlsRowSolver.Scratch(k, maxRowLength);
             SolveRows(matrix, rowFactors, solver, scratch, 0, rows, k);
             return;
         }
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new AlsRowSolver.Scratch(k),
+            () => new AlsRowSolver.Scratch(k, maxRowLength),
             (chunk, _, scratch) =>
             {
                 int start = chunk * RowsPerChunk;

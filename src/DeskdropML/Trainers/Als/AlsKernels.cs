@@ -17,7 +17,30 @@ internal static class AlsKernels
     {
         int i = 0;
         float sum = 0f;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var acc0 = Vector512<float>.Zero;
+            var acc1 = Vector512<float>.Zero;
+            for (; i <= n - 32; i += 32)
+            {
+                acc0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), acc0);
+                acc1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)(i + 16)), Vector512.LoadUnsafe(ref y, (nuint)(i + 16)), acc1);
+            }
+            if (i <= n - 16)
+            {
+                acc0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), acc0);
+                i += 16;
+            }
+            acc0 += acc1;
+            if (i <= n - 8)
+            {
+                var tail = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), acc0.GetLower());
+                acc0 = Vector512.Create(tail, acc0.GetUpper());
+                i += 8;
+            }
+            sum = Vector512.Sum(acc0);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             var acc0 = Vector256<float>.Zero;
             var acc1 = Vector256<float>.Zero;
@@ -47,7 +70,16 @@ internal static class AlsKernels
     public static void MultiplyAdd(ref float x, float s, ref float dst, int n)
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var vs = Vector512.Create(s);
+            for (; i <= n - 16; i += 16)
+            {
+                var d = Vector512.LoadUnsafe(ref dst, (nuint)i);
+                Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), vs, d).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated && i <= n - 8)
         {
             var vs = Vector256.Create(s);
             for (; i <= n - 8; i += 8)
@@ -66,7 +98,8 @@ internal static class AlsKernels
 
     /// <summary>
     /// Adds <c>w * y y^T</c> to the upper triangle (columns j &gt;= row a) of the k x k row-major matrix
-    /// <paramref name="upper"/>; the strict lower triangle is not touched.
+    /// <paramref name="upper"/>; entries of the strict lower triangle within 7 columns of the diagonal receive
+    /// meaningless values (callers use only the upper triangle).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddOuterUpper(ReadOnlySpan<float> y, float w, Span<float> upper)
@@ -78,7 +111,10 @@ internal static class AlsKernels
         {
             float s = w * Unsafe.Add(ref y0, a);
             if (s == 0f) continue;
-            MultiplyAdd(ref Unsafe.Add(ref y0, a), s, ref Unsafe.Add(ref a0, a * k + a), k - a);
+            // Start at a multiple of 8 so the vector loop has no scalar tail when k is a multiple of 8; the few extra
+            // entries written lie in the strict lower triangle, which the upper-triangle algorithms never read.
+            int start = a & ~7;
+            MultiplyAdd(ref Unsafe.Add(ref y0, start), s, ref Unsafe.Add(ref a0, a * k + start), k - start);
         }
     }
 
@@ -122,7 +158,9 @@ internal static class AlsKernels
             {
                 float s = Unsafe.Add(ref rowJ, i);
                 if (s == 0f) continue;
-                MultiplyAdd(ref Unsafe.Add(ref rowJ, i), -s, ref Unsafe.Add(ref a0, i * k + i), k - i);
+                // Aligned start as in AddOuterUpper: only strict-lower entries of row i get extra (unused) updates.
+                int start = Math.Max(i & ~7, 0);
+                MultiplyAdd(ref Unsafe.Add(ref rowJ, start), -s, ref Unsafe.Add(ref a0, i * k + start), k - start);
             }
         }
         return true;

@@ -204,7 +204,7 @@ public sealed class AlsModelParameters : IFactorizationModel
             Span<float> w = weighted.AsSpan(0, weights.Length);
             _weighting.WeightRow(itemIndices, weights, w);
             var solver = new AlsRowSolver(_options.ToSolveSettings(), _itemFactors, _itemGram.Value);
-            solver.Solve(itemIndices, w, factors, new AlsRowSolver.Scratch(k));
+            solver.Solve(itemIndices, w, factors, new AlsRowSolver.Scratch(k, itemIndices.Length));
         }
         finally
         {

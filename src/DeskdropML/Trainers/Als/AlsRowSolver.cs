@@ -30,19 +30,25 @@ internal sealed class AlsRowSolver
     /// <summary>Per-thread work buffers (no allocation per row).</summary>
     public sealed class Scratch
     {
-        /// <summary>Creates buffers for k factors.</summary>
-        public Scratch(int k)
+        /// <summary>Creates buffers for k factors and rows of up to <paramref name="maxRowLength"/> entries.</summary>
+        public Scratch(int k, int maxRowLength)
         {
             Residual = new float[k];
             Direction = new float[k];
             MatrixTimesDirection = new float[k];
             Matrix = new float[k * k];
+            EntryWeights = new float[maxRowLength];
+            EntryTargets = new float[maxRowLength];
+            Gathered = new float[(long)maxRowLength * k];
         }
 
         internal float[] Residual { get; }
         internal float[] Direction { get; }
         internal float[] MatrixTimesDirection { get; }
         internal float[] Matrix { get; }
+        internal float[] EntryWeights { get; }
+        internal float[] EntryTargets { get; }
+        internal float[] Gathered { get; }
     }
 
     /// <summary>
@@ -51,11 +57,28 @@ internal sealed class AlsRowSolver
     /// </summary>
     public void Solve(ReadOnlySpan<int> columns, ReadOnlySpan<float> strengths, Span<float> x, Scratch scratch)
     {
-        if (_settings.Solver == AlsSolver.Cholesky) SolveCholesky(columns, strengths, x, scratch);
-        else SolveConjugateGradient(columns, strengths, x, scratch);
+        // Gather the contributing entries: their terms and their fixed factor vectors, contiguous (cache friendly for
+        // the several passes below).
+        int k = _settings.Factors;
+        int count = 0;
+        for (int n = 0; n < columns.Length; n++)
+        {
+            if (!_settings.EntryTerms(strengths[n], out float w, out float b)) continue;
+            scratch.EntryWeights[count] = w;
+            scratch.EntryTargets[count] = b;
+            _fixedFactors.AsSpan(columns[n] * k, k).CopyTo(scratch.Gathered.AsSpan(count * k, k));
+            count++;
+        }
+        if (count == 0)
+        {
+            x.Clear(); // b = 0, so the exact solution is 0
+            return;
+        }
+        if (_settings.Solver == AlsSolver.Cholesky) SolveCholesky(count, x, scratch);
+        else SolveConjugateGradient(count, x, scratch);
     }
 
-    private void SolveCholesky(ReadOnlySpan<int> columns, ReadOnlySpan<float> strengths, Span<float> x, Scratch scratch)
+    private void SolveCholesky(int count, Span<float> x, Scratch scratch)
     {
         int k = _settings.Factors;
         Span<float> a = scratch.Matrix;
@@ -64,47 +87,38 @@ internal sealed class AlsRowSolver
         float lambda = _settings.Regularization;
         for (int d = 0; d < k; d++) a[d * k + d] += lambda;
         x.Clear();
-        bool any = false;
-        for (int n = 0; n < columns.Length; n++)
+        for (int n = 0; n < count; n++)
         {
-            if (!_settings.EntryTerms(strengths[n], out float w, out float b)) continue;
-            any = true;
-            ReadOnlySpan<float> y = _fixedFactors.AsSpan(columns[n] * k, k);
+            ReadOnlySpan<float> y = scratch.Gathered.AsSpan(n * k, k);
+            float w = scratch.EntryWeights[n];
             if (w != 0f) AlsKernels.AddOuterUpper(y, w, a);
-            AlsKernels.MultiplyAdd(y, b, x);
+            AlsKernels.MultiplyAdd(y, scratch.EntryTargets[n], x);
         }
-        if (!any) return;
         if (!AlsKernels.CholeskyUpper(a, k))
             throw new InvalidOperationException(
                 "The ALS normal matrix is not numerically positive definite; increase Regularization (it must be > 0 for explicit feedback rows with fewer entries than factors).");
         AlsKernels.CholeskySolveUpper(a, k, x);
     }
 
-    private void SolveConjugateGradient(ReadOnlySpan<int> columns, ReadOnlySpan<float> strengths, Span<float> x, Scratch scratch)
+    private void SolveConjugateGradient(int count, Span<float> x, Scratch scratch)
     {
         int k = _settings.Factors;
         float lambda = _settings.Regularization;
         Span<float> r = scratch.Residual;
         Span<float> p = scratch.Direction;
         Span<float> ap = scratch.MatrixTimesDirection;
+        ReadOnlySpan<float> weights = scratch.EntryWeights.AsSpan(0, count);
+        ReadOnlySpan<float> targets = scratch.EntryTargets.AsSpan(0, count);
 
         // r = b - A x = -(G + lambda I) x + sum_i (b_i - w_i (y_i · x)) y_i
         if (_gram is null) r.Clear();
         else AlsKernels.MatVec(_gram, x, r);
         AlsKernels.MultiplyAdd(x, lambda, r);
         for (int d = 0; d < k; d++) r[d] = -r[d];
-        bool any = false;
-        for (int n = 0; n < columns.Length; n++)
+        for (int n = 0; n < count; n++)
         {
-            if (!_settings.EntryTerms(strengths[n], out float w, out float b)) continue;
-            any = true;
-            ReadOnlySpan<float> y = _fixedFactors.AsSpan(columns[n] * k, k);
-            AlsKernels.MultiplyAdd(y, b - w * AlsKernels.Dot(y, x), r);
-        }
-        if (!any)
-        {
-            x.Clear();
-            return;
+            ReadOnlySpan<float> y = scratch.Gathered.AsSpan(n * k, k);
+            AlsKernels.MultiplyAdd(y, targets[n] - weights[n] * AlsKernels.Dot(y, x), r);
         }
         r.CopyTo(p);
         float rsOld = AlsKernels.Dot(r, r);
@@ -115,10 +129,11 @@ internal sealed class AlsRowSolver
             if (_gram is null) ap.Clear();
             else AlsKernels.MatVec(_gram, p, ap);
             AlsKernels.MultiplyAdd(p, lambda, ap);
-            for (int n = 0; n < columns.Length; n++)
+            for (int n = 0; n < count; n++)
             {
-                if (!_settings.EntryTerms(strengths[n], out float w, out _) || w == 0f) continue;
-                ReadOnlySpan<float> y = _fixedFactors.AsSpan(columns[n] * k, k);
+                float w = weights[n];
+                if (w == 0f) continue;
+                ReadOnlySpan<float> y = scratch.Gathered.AsSpan(n * k, k);
                 AlsKernels.MultiplyAdd(y, w * AlsKernels.Dot(y, p), ap);
             }
             float pAp = AlsKernels.Dot(p, ap);
