@@ -59,9 +59,14 @@ internal static class AlsHalfStep
         void Chunk(int c)
         {
             var upper = new float[k * k];
-            int end = Math.Min(count, (c + 1) * GramRowsPerChunk);
-            for (int i = c * GramRowsPerChunk; i < end; i++)
-                AlsKernels.AddOuterUpper(factors.AsSpan(i * k, k), 1f, upper);
+            int begin = c * GramRowsPerChunk, end = Math.Min(count, begin + GramRowsPerChunk);
+            Span<float> ones = stackalloc float[8];
+            ones.Fill(1f);
+            for (int i = begin; i < end; i += 8)
+            {
+                int m = Math.Min(8, end - i);
+                AlsKernels.AddOuterUpperMany(factors.AsSpan(i * k, m * k), ones[..m], upper, k);
+            }
             partial[c] = upper;
         }
         if (threads <= 1 || chunks == 1)

@@ -97,6 +97,69 @@ internal static class AlsKernels
         MultiplyAdd(ref MemoryMarshal.GetReference(x), s, ref MemoryMarshal.GetReference(dst), x.Length);
 
     /// <summary>
+    /// <c>dst[0..n) += sum over r of coefficients[r] * src_r[0..n)</c> where row r starts <c>r * stride</c> floats after
+    /// <paramref name="src"/>: a fused rank-m update that loads and stores <paramref name="dst"/> once for m rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAddRows(ref float src, int stride, ReadOnlySpan<float> coefficients, ref float dst, int n)
+    {
+        int m = coefficients.Length;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - 16; i += 16)
+            {
+                var acc = Vector512.LoadUnsafe(ref dst, (nuint)i);
+                for (int r = 0; r < m; r++)
+                    acc = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, (nuint)(r * stride + i)), Vector512.Create(coefficients[r]), acc);
+                acc.StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                var acc = Vector256.LoadUnsafe(ref dst, (nuint)i);
+                for (int r = 0; r < m; r++)
+                    acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref src, (nuint)(r * stride + i)), Vector256.Create(coefficients[r]), acc);
+                acc.StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float acc = Unsafe.Add(ref dst, i);
+            for (int r = 0; r < m; r++) acc += coefficients[r] * Unsafe.Add(ref src, r * stride + i);
+            Unsafe.Add(ref dst, i) = acc;
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>sum over e of w_e y_e y_e^T</c> to the upper triangle of the k x k row-major matrix <paramref name="upper"/>,
+    /// for the <c>weights.Length</c> vectors stored contiguously (row-major, k each) in <paramref name="vectors"/>.
+    /// Processes up to 8 vectors per pass with <see cref="MultiplyAddRows"/>. Entries of the strict lower triangle within
+    /// 7 columns of the diagonal receive meaningless values (callers use only the upper triangle).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddOuterUpperMany(ReadOnlySpan<float> vectors, ReadOnlySpan<float> weights, Span<float> upper, int k)
+    {
+        Span<float> coefficients = stackalloc float[8];
+        ref float v0 = ref MemoryMarshal.GetReference(vectors);
+        ref float a0 = ref MemoryMarshal.GetReference(upper);
+        for (int e0 = 0; e0 < weights.Length; e0 += 8)
+        {
+            int m = Math.Min(8, weights.Length - e0);
+            Span<float> c = coefficients[..m];
+            ref float block = ref Unsafe.Add(ref v0, e0 * k);
+            for (int a = 0; a < k; a++)
+            {
+                for (int e = 0; e < m; e++) c[e] = weights[e0 + e] * Unsafe.Add(ref block, e * k + a);
+                int start = a & ~7;
+                MultiplyAddRows(ref Unsafe.Add(ref block, start), k, c, ref Unsafe.Add(ref a0, a * k + start), k - start);
+            }
+        }
+    }
+
+    /// <summary>
     /// Adds <c>w * y y^T</c> to the upper triangle (columns j &gt;= row a) of the k x k row-major matrix
     /// <paramref name="upper"/>; entries of the strict lower triangle within 7 columns of the diagonal receive
     /// meaningless values (callers use only the upper triangle).
@@ -119,6 +182,7 @@ internal static class AlsKernels
     }
 
     /// <summary>Copies the upper triangle of a k x k row-major matrix into its lower triangle.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MirrorUpperToLower(Span<float> matrix, int k)
     {
         for (int a = 1; a < k; a++)
@@ -127,7 +191,7 @@ internal static class AlsKernels
     }
 
     /// <summary><c>result = M v</c> for a full k x k row-major matrix M.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec(ReadOnlySpan<float> matrix, ReadOnlySpan<float> v, Span<float> result)
     {
         int k = v.Length;
@@ -141,26 +205,41 @@ internal static class AlsKernels
     /// <paramref name="upper"/> (row-major) as <c>U^T U</c>, overwriting the upper triangle with U.
     /// </summary>
     /// <returns>False when a pivot is not positive (the matrix is not numerically positive definite).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CholeskyUpper(Span<float> upper, int k)
     {
+        // Right-looking and blocked by panels of up to 8 rows: the panel is factorized row by row (updating only
+        // panel rows), then every trailing row receives one fused rank-8 update from the whole panel.
+        const int Panel = 8;
+        Span<float> coefficients = stackalloc float[Panel];
         ref float a0 = ref MemoryMarshal.GetReference(upper);
-        for (int j = 0; j < k; j++)
+        for (int j0 = 0; j0 < k; j0 += Panel)
         {
-            ref float rowJ = ref Unsafe.Add(ref a0, j * k);
-            float d = Unsafe.Add(ref rowJ, j);
-            if (!(d > 0f) || !float.IsFinite(d)) return false;
-            d = MathF.Sqrt(d);
-            Unsafe.Add(ref rowJ, j) = d;
-            float inv = 1f / d;
-            for (int c = j + 1; c < k; c++) Unsafe.Add(ref rowJ, c) *= inv;
-            // Trailing update of the upper triangle: A[i, i..] -= U[j, i] * U[j, i..] for i > j.
-            for (int i = j + 1; i < k; i++)
+            int j1 = Math.Min(k, j0 + Panel);
+            for (int j = j0; j < j1; j++)
             {
-                float s = Unsafe.Add(ref rowJ, i);
-                if (s == 0f) continue;
-                // Aligned start as in AddOuterUpper: only strict-lower entries of row i get extra (unused) updates.
-                int start = Math.Max(i & ~7, 0);
-                MultiplyAdd(ref Unsafe.Add(ref rowJ, start), -s, ref Unsafe.Add(ref a0, i * k + start), k - start);
+                ref float rowJ = ref Unsafe.Add(ref a0, j * k);
+                float d = Unsafe.Add(ref rowJ, j);
+                if (!(d > 0f) || !float.IsFinite(d)) return false;
+                d = MathF.Sqrt(d);
+                Unsafe.Add(ref rowJ, j) = d;
+                float inv = 1f / d;
+                for (int c = j + 1; c < k; c++) Unsafe.Add(ref rowJ, c) *= inv;
+                for (int i = j + 1; i < j1; i++)
+                {
+                    float s = Unsafe.Add(ref rowJ, i);
+                    if (s != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, i), -s, ref Unsafe.Add(ref a0, i * k + i), k - i);
+                }
+            }
+            int m = j1 - j0;
+            Span<float> c8 = coefficients[..m];
+            ref float panel = ref Unsafe.Add(ref a0, j0 * k);
+            for (int i = j1; i < k; i++)
+            {
+                for (int r = 0; r < m; r++) c8[r] = -Unsafe.Add(ref panel, r * k + i);
+                // Aligned start: only strict-lower entries of row i get extra (unused) updates.
+                int start = i & ~7;
+                MultiplyAddRows(ref Unsafe.Add(ref panel, start), k, c8, ref Unsafe.Add(ref a0, i * k + start), k - start);
             }
         }
         return true;
@@ -169,6 +248,7 @@ internal static class AlsKernels
     /// <summary>
     /// Solves <c>U^T U x = b</c> in place (<paramref name="x"/> holds b on entry) with U from <see cref="CholeskyUpper"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CholeskySolveUpper(ReadOnlySpan<float> factor, int k, Span<float> x)
     {
         ref float u0 = ref MemoryMarshal.GetReference(factor);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeskdropML.Trainers.Als;
 
 /// <summary>
@@ -55,6 +57,7 @@ internal sealed class AlsRowSolver
     /// Solves one row. <paramref name="x"/> holds the warm start on entry (used by conjugate gradient) and the
     /// solution on return.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Solve(ReadOnlySpan<int> columns, ReadOnlySpan<float> strengths, Span<float> x, Scratch scratch)
     {
         // Gather the contributing entries: their terms and their fixed factor vectors, contiguous (cache friendly for
@@ -78,6 +81,7 @@ internal sealed class AlsRowSolver
         else SolveConjugateGradient(count, x, scratch);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SolveCholesky(int count, Span<float> x, Scratch scratch)
     {
         int k = _settings.Factors;
@@ -87,19 +91,16 @@ internal sealed class AlsRowSolver
         float lambda = _settings.Regularization;
         for (int d = 0; d < k; d++) a[d * k + d] += lambda;
         x.Clear();
+        AlsKernels.AddOuterUpperMany(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
         for (int n = 0; n < count; n++)
-        {
-            ReadOnlySpan<float> y = scratch.Gathered.AsSpan(n * k, k);
-            float w = scratch.EntryWeights[n];
-            if (w != 0f) AlsKernels.AddOuterUpper(y, w, a);
-            AlsKernels.MultiplyAdd(y, scratch.EntryTargets[n], x);
-        }
+            AlsKernels.MultiplyAdd(scratch.Gathered.AsSpan(n * k, k), scratch.EntryTargets[n], x);
         if (!AlsKernels.CholeskyUpper(a, k))
             throw new InvalidOperationException(
                 "The ALS normal matrix is not numerically positive definite; increase Regularization (it must be > 0 for explicit feedback rows with fewer entries than factors).");
         AlsKernels.CholeskySolveUpper(a, k, x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SolveConjugateGradient(int count, Span<float> x, Scratch scratch)
     {
         int k = _settings.Factors;
