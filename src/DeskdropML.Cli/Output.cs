@@ -16,6 +16,8 @@ internal sealed class Output
     {
         Json = json;
         Human = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Redirected stderr (logs, CI) would otherwise wrap tables at 80 columns.
+        if (Console.IsErrorRedirected) Human.Profile.Width = 160;
     }
 
     public bool Json { get; }
