@@ -4,34 +4,21 @@ using Xunit.Abstractions;
 namespace DeskdropML.Tests.Als;
 
 /// <summary>
-/// A fact that only runs when the environment variable <c>DESKDROP_BENCHMARK</c> is 1, so that ordinary test runs
-/// skip the speed probes.
-/// </summary>
-public sealed class BenchmarkFactAttribute : FactAttribute
-{
-    /// <summary>Skips unless DESKDROP_BENCHMARK=1.</summary>
-    public BenchmarkFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("DESKDROP_BENCHMARK") != "1")
-            Skip = "Speed probe: DESKDROP_BENCHMARK=1 dotnet test tests/DeskdropML.Tests -c Release --filter Category=Benchmark --logger \"console;verbosity=detailed\"";
-    }
-}
-
-/// <summary>
-/// Entry points of <see cref="AlsSpeedProbe"/>. Nothing is asserted about speed; the probes only check that they ran.
-/// Run: <c>DESKDROP_BENCHMARK=1 dotnet test tests/DeskdropML.Tests -c Release --filter Category=Benchmark --logger "console;verbosity=detailed"</c>.
+/// Entry points of <see cref="AlsSpeedProbe"/>. Nothing is asserted about speed. The project's default.runsettings
+/// leaves Category=Benchmark out of ordinary runs; run them with
+/// <c>dotnet test tests/DeskdropML.Tests -c Release --settings tests/DeskdropML.Tests/benchmarks.runsettings --filter "FullyQualifiedName~AlsSpeed" --logger "console;verbosity=detailed"</c>.
 /// </summary>
 [Trait("Category", "Benchmark")]
 public class AlsSpeedBenchmarks(ITestOutputHelper output)
 {
-    [BenchmarkFact]
+    [Fact]
     public void DeskdropSizeRandomMatrix()
     {
         var m = AlsSpeedProbe.DeskdropSizeMatrix();
         AlsSpeedProbe.TimeIterations(m, factors: 64, iterations: 15, output.WriteLine);
     }
 
-    [BenchmarkFact]
+    [Fact]
     public void Synthetic2m()
     {
         string path = Environment.GetEnvironmentVariable("DESKDROP_SYNTHETIC") ?? "/work/shared/data/synthetic/synthetic-2m.csv.gz";
@@ -46,7 +33,7 @@ public class AlsSpeedBenchmarks(ITestOutputHelper output)
         AlsSpeedProbe.TimeIterations(train, factors: 64, iterations: 5, output.WriteLine);
     }
 
-    [BenchmarkFact]
+    [Fact]
     public void Kernels()
     {
         const int k = 64, rows = 25, reps = 100;
