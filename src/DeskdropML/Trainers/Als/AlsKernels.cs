@@ -105,6 +105,33 @@ internal static class AlsKernels
     {
         int m = coefficients.Length;
         int i = 0;
+        if (m == 8 && Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            // The common full block: coefficients broadcast once, two accumulation chains per chunk.
+            var c0 = Vector512.Create(coefficients[0]);
+            var c1 = Vector512.Create(coefficients[1]);
+            var c2 = Vector512.Create(coefficients[2]);
+            var c3 = Vector512.Create(coefficients[3]);
+            var c4 = Vector512.Create(coefficients[4]);
+            var c5 = Vector512.Create(coefficients[5]);
+            var c6 = Vector512.Create(coefficients[6]);
+            var c7 = Vector512.Create(coefficients[7]);
+            nuint st = (nuint)stride;
+            for (; i <= n - 16; i += 16)
+            {
+                nuint o = (nuint)i;
+                var lo = Vector512.LoadUnsafe(ref dst, o);
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o), c0, lo);
+                var hi = Vector512.LoadUnsafe(ref src, o + 4 * st) * c4;
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + st), c1, lo);
+                hi = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 5 * st), c5, hi);
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 2 * st), c2, lo);
+                hi = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 6 * st), c6, hi);
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 3 * st), c3, lo);
+                hi = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 7 * st), c7, hi);
+                (lo + hi).StoreUnsafe(ref dst, o);
+            }
+        }
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i <= n - 16; i += 16)
@@ -159,28 +186,6 @@ internal static class AlsKernels
         }
     }
 
-    /// <summary>
-    /// Adds <c>w * y y^T</c> to the upper triangle (columns j &gt;= row a) of the k x k row-major matrix
-    /// <paramref name="upper"/>; entries of the strict lower triangle within 7 columns of the diagonal receive
-    /// meaningless values (callers use only the upper triangle).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddOuterUpper(ReadOnlySpan<float> y, float w, Span<float> upper)
-    {
-        int k = y.Length;
-        ref float y0 = ref MemoryMarshal.GetReference(y);
-        ref float a0 = ref MemoryMarshal.GetReference(upper);
-        for (int a = 0; a < k; a++)
-        {
-            float s = w * Unsafe.Add(ref y0, a);
-            if (s == 0f) continue;
-            // Start at a multiple of 8 so the vector loop has no scalar tail when k is a multiple of 8; the few extra
-            // entries written lie in the strict lower triangle, which the upper-triangle algorithms never read.
-            int start = a & ~7;
-            MultiplyAdd(ref Unsafe.Add(ref y0, start), s, ref Unsafe.Add(ref a0, a * k + start), k - start);
-        }
-    }
-
     /// <summary>Copies the upper triangle of a k x k row-major matrix into its lower triangle.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MirrorUpperToLower(Span<float> matrix, int k)
@@ -208,8 +213,11 @@ internal static class AlsKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CholeskyUpper(Span<float> upper, int k)
     {
-        // Right-looking and blocked by panels of up to 8 rows: the panel is factorized row by row (updating only
-        // panel rows), then every trailing row receives one fused rank-8 update from the whole panel.
+        // Right-looking and blocked by panels of 8 rows: the panel is factorized row by row (updating only panel
+        // rows), then every trailing row receives one fused rank-8 update from the whole panel. Row operations start at
+        // a multiple of 8 so that the vector loops have no scalar tail when k is a multiple of 8; the extra entries they
+        // touch lie in the strict lower triangle, which is never read as data and is zeroed at the end (within 7
+        // columns of the diagonal, the band that CholeskySolveUpper reads).
         const int Panel = 8;
         Span<float> coefficients = stackalloc float[Panel];
         ref float a0 = ref MemoryMarshal.GetReference(upper);
@@ -222,13 +230,12 @@ internal static class AlsKernels
                 float d = Unsafe.Add(ref rowJ, j);
                 if (!(d > 0f) || !float.IsFinite(d)) return false;
                 d = MathF.Sqrt(d);
+                Scale(ref Unsafe.Add(ref rowJ, j0), 1f / d, k - j0);
                 Unsafe.Add(ref rowJ, j) = d;
-                float inv = 1f / d;
-                for (int c = j + 1; c < k; c++) Unsafe.Add(ref rowJ, c) *= inv;
                 for (int i = j + 1; i < j1; i++)
                 {
                     float s = Unsafe.Add(ref rowJ, i);
-                    if (s != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, i), -s, ref Unsafe.Add(ref a0, i * k + i), k - i);
+                    if (s != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, j0), -s, ref Unsafe.Add(ref a0, i * k + j0), k - j0);
                 }
             }
             int m = j1 - j0;
@@ -237,36 +244,64 @@ internal static class AlsKernels
             for (int i = j1; i < k; i++)
             {
                 for (int r = 0; r < m; r++) c8[r] = -Unsafe.Add(ref panel, r * k + i);
-                // Aligned start: only strict-lower entries of row i get extra (unused) updates.
                 int start = i & ~7;
                 MultiplyAddRows(ref Unsafe.Add(ref panel, start), k, c8, ref Unsafe.Add(ref a0, i * k + start), k - start);
             }
         }
+        for (int i = 0; i < k; i++)
+            for (int c = i & ~7; c < i; c++) Unsafe.Add(ref a0, i * k + c) = 0f;
         return true;
     }
 
+    /// <summary><c>x[0..n) *= s</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale(ref float x, float s, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(s);
+            for (; i <= n - 16; i += 16) (Vector512.LoadUnsafe(ref x, (nuint)i) * vs).StoreUnsafe(ref x, (nuint)i);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(s);
+            for (; i <= n - 8; i += 8) (Vector256.LoadUnsafe(ref x, (nuint)i) * vs).StoreUnsafe(ref x, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref x, i) *= s;
+    }
+
     /// <summary>
-    /// Solves <c>U^T U x = b</c> in place (<paramref name="x"/> holds b on entry) with U from <see cref="CholeskyUpper"/>.
+    /// Solves <c>U^T U x = b</c> in place (<paramref name="x"/> holds b on entry) with U from <see cref="CholeskyUpper"/>
+    /// (whose strict lower band is zero). <paramref name="work"/> is a k-float buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CholeskySolveUpper(ReadOnlySpan<float> factor, int k, Span<float> x)
+    public static void CholeskySolveUpper(ReadOnlySpan<float> factor, int k, Span<float> x, Span<float> work)
     {
         ref float u0 = ref MemoryMarshal.GetReference(factor);
         ref float x0 = ref MemoryMarshal.GetReference(x);
-        // Forward: U^T z = b, column-oriented so that rows of U are read contiguously.
+        ref float w0 = ref MemoryMarshal.GetReference(work);
+        // Forward, U^T z = b: work accumulates sum_(j' < j) U[j', j] z_j' by rows of U (aligned starts only add to
+        // entries already consumed, and U's lower band is zero).
+        work[..k].Clear();
         for (int j = 0; j < k; j++)
         {
             ref float rowJ = ref Unsafe.Add(ref u0, j * k);
-            float z = Unsafe.Add(ref x0, j) / Unsafe.Add(ref rowJ, j);
+            float z = (Unsafe.Add(ref x0, j) - Unsafe.Add(ref w0, j)) / Unsafe.Add(ref rowJ, j);
             Unsafe.Add(ref x0, j) = z;
-            if (z != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, j + 1), -z, ref Unsafe.Add(ref x0, j + 1), k - j - 1);
+            int start = (j + 1) & ~7;
+            if (z != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, start), z, ref Unsafe.Add(ref w0, start), k - start);
         }
-        // Backward: U x = z.
+        // Backward, U x = z: work holds the solution, zero where not yet computed, so the aligned dot products only
+        // see the entries right of the diagonal.
+        work[..k].Clear();
         for (int i = k - 1; i >= 0; i--)
         {
             ref float rowI = ref Unsafe.Add(ref u0, i * k);
-            float s = Dot(ref Unsafe.Add(ref rowI, i + 1), ref Unsafe.Add(ref x0, i + 1), k - i - 1);
-            Unsafe.Add(ref x0, i) = (Unsafe.Add(ref x0, i) - s) / Unsafe.Add(ref rowI, i);
+            int start = i & ~7;
+            float s = Dot(ref Unsafe.Add(ref rowI, start), ref Unsafe.Add(ref w0, start), k - start);
+            Unsafe.Add(ref w0, i) = (Unsafe.Add(ref x0, i) - s) / Unsafe.Add(ref rowI, i);
         }
+        work[..k].CopyTo(x);
     }
 }

@@ -97,7 +97,7 @@ internal sealed class AlsRowSolver
         if (!AlsKernels.CholeskyUpper(a, k))
             throw new InvalidOperationException(
                 "The ALS normal matrix is not numerically positive definite; increase Regularization (it must be > 0 for explicit feedback rows with fewer entries than factors).");
-        AlsKernels.CholeskySolveUpper(a, k, x);
+        AlsKernels.CholeskySolveUpper(a, k, x, scratch.Residual);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
