@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace DeskdropML.Trainers.Als;
 
@@ -41,6 +42,7 @@ internal sealed class AlsRowSolver
             Matrix = new float[k * k];
             EntryWeights = new float[maxRowLength];
             EntryTargets = new float[maxRowLength];
+            Coefficients = new float[maxRowLength];
             Gathered = new float[(long)maxRowLength * k];
         }
 
@@ -50,6 +52,7 @@ internal sealed class AlsRowSolver
         internal float[] Matrix { get; }
         internal float[] EntryWeights { get; }
         internal float[] EntryTargets { get; }
+        internal float[] Coefficients { get; }
         internal float[] Gathered { get; }
     }
 
@@ -116,11 +119,10 @@ internal sealed class AlsRowSolver
         else AlsKernels.MatVec(_gram, x, r);
         AlsKernels.MultiplyAdd(x, lambda, r);
         for (int d = 0; d < k; d++) r[d] = -r[d];
-        for (int n = 0; n < count; n++)
-        {
-            ReadOnlySpan<float> y = scratch.Gathered.AsSpan(n * k, k);
-            AlsKernels.MultiplyAdd(y, targets[n] - weights[n] * AlsKernels.Dot(y, x), r);
-        }
+        Span<float> t = scratch.Coefficients.AsSpan(0, count);
+        ReadOnlySpan<float> gathered = scratch.Gathered.AsSpan(0, count * k);
+        for (int n = 0; n < count; n++) t[n] = targets[n] - weights[n] * AlsKernels.Dot(gathered.Slice(n * k, k), x);
+        AddRows(gathered, t, r, k);
         r.CopyTo(p);
         float rsOld = AlsKernels.Dot(r, r);
         if (rsOld < 1e-20f) return;
@@ -130,13 +132,13 @@ internal sealed class AlsRowSolver
             if (_gram is null) ap.Clear();
             else AlsKernels.MatVec(_gram, p, ap);
             AlsKernels.MultiplyAdd(p, lambda, ap);
+            // ap += Yu^T (w .* (Yu p)): all dot products first, then fused 8-row updates of ap.
             for (int n = 0; n < count; n++)
             {
                 float w = weights[n];
-                if (w == 0f) continue;
-                ReadOnlySpan<float> y = scratch.Gathered.AsSpan(n * k, k);
-                AlsKernels.MultiplyAdd(y, w * AlsKernels.Dot(y, p), ap);
+                t[n] = w == 0f ? 0f : w * AlsKernels.Dot(gathered.Slice(n * k, k), p);
             }
+            AddRows(gathered, t, ap, k);
             float pAp = AlsKernels.Dot(p, ap);
             if (!(pAp > 0f)) break;
             float alpha = rsOld / pAp;
@@ -148,6 +150,18 @@ internal sealed class AlsRowSolver
             // p = r + beta p
             for (int d = 0; d < k; d++) p[d] = r[d] + beta * p[d];
             rsOld = rsNew;
+        }
+    }
+
+    /// <summary><c>dst += sum_n coefficients[n] * row_n</c> for the contiguous k-float rows of <paramref name="rows"/>.</summary>
+    private static void AddRows(ReadOnlySpan<float> rows, ReadOnlySpan<float> coefficients, Span<float> dst, int k)
+    {
+        ref float r0 = ref MemoryMarshal.GetReference(rows);
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        for (int n0 = 0; n0 < coefficients.Length; n0 += 8)
+        {
+            int m = Math.Min(8, coefficients.Length - n0);
+            AlsKernels.MultiplyAddRows(ref Unsafe.Add(ref r0, n0 * k), k, coefficients.Slice(n0, m), ref d0, k);
         }
     }
 }
