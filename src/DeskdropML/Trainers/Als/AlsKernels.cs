@@ -195,14 +195,22 @@ internal static class AlsKernels
                 matrix[a * k + b] = matrix[b * k + a];
     }
 
-    /// <summary><c>result = M v</c> for a full k x k row-major matrix M.</summary>
+    /// <summary>
+    /// <c>result = M v</c> for a <em>symmetric</em> full k x k row-major matrix M, computed as
+    /// <c>sum_a v[a] M[a, :]</c> in fused blocks of 8 rows (no horizontal reductions).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatVec(ReadOnlySpan<float> matrix, ReadOnlySpan<float> v, Span<float> result)
+    public static void SymmetricMatVec(ReadOnlySpan<float> matrix, ReadOnlySpan<float> v, Span<float> result)
     {
         int k = v.Length;
         ref float m0 = ref MemoryMarshal.GetReference(matrix);
-        ref float v0 = ref MemoryMarshal.GetReference(v);
-        for (int a = 0; a < k; a++) result[a] = Dot(ref Unsafe.Add(ref m0, a * k), ref v0, k);
+        ref float r0 = ref MemoryMarshal.GetReference(result);
+        result[..k].Clear();
+        for (int a0 = 0; a0 < k; a0 += 8)
+        {
+            int m = Math.Min(8, k - a0);
+            MultiplyAddRows(ref Unsafe.Add(ref m0, a0 * k), k, v.Slice(a0, m), ref r0, k);
+        }
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ internal static class AlsObjective
             ReadOnlySpan<float> x = userFactors.AsSpan(u * k, k);
             if (gram is not null)
             {
-                AlsKernels.MatVec(gram, x, gx);
+                AlsKernels.SymmetricMatVec(gram, x, gx);
                 loss += AlsKernels.Dot(x, gx);
             }
             ReadOnlySpan<int> cols = weighted.RowIndices(u);

@@ -116,7 +116,7 @@ internal sealed class AlsRowSolver
 
         // r = b - A x = -(G + lambda I) x + sum_i (b_i - w_i (y_i · x)) y_i
         if (_gram is null) r.Clear();
-        else AlsKernels.MatVec(_gram, x, r);
+        else AlsKernels.SymmetricMatVec(_gram, x, r);
         AlsKernels.MultiplyAdd(x, lambda, r);
         for (int d = 0; d < k; d++) r[d] = -r[d];
         Span<float> t = scratch.Coefficients.AsSpan(0, count);
@@ -130,7 +130,7 @@ internal sealed class AlsRowSolver
         {
             // ap = A p, matrix-free.
             if (_gram is null) ap.Clear();
-            else AlsKernels.MatVec(_gram, p, ap);
+            else AlsKernels.SymmetricMatVec(_gram, p, ap);
             AlsKernels.MultiplyAdd(p, lambda, ap);
             // ap += Yu^T (w .* (Yu p)): all dot products first, then fused 8-row updates of ap.
             for (int n = 0; n < count; n++)
