@@ -99,4 +99,21 @@ public class AlsValidationTests
         model.RecalculateUser(ReadOnlySpan<int>.Empty, ReadOnlySpan<float>.Empty, f);
         Assert.Equal(new float[2], f);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SingularExplicitSystemWithoutRegularizationFailsClearly(int threads)
+    {
+        // 300 users with one rating each and 8 factors: sum y y^T has rank 1, so without lambda the system is singular.
+        int users = 300;
+        var rows = Enumerable.Range(0, users).ToArray();
+        var m = CsrMatrix.FromTriplets(users, 3, rows, rows.Select(u => u % 3).ToArray(), rows.Select(_ => 1f).ToArray());
+        var trainer = new AlsTrainer(new AlsTrainer.Options
+        {
+            NumberOfFactors = 8, Regularization = 0f, Feedback = AlsFeedback.Explicit, Solver = AlsSolver.Cholesky, NumberOfThreads = threads,
+        });
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(m, AlsReference.Ids("u", users), AlsReference.Ids("i", 3)));
+        Assert.Contains("Regularization", e.Message);
+    }
 }

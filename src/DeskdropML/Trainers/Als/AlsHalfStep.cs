@@ -32,15 +32,24 @@ internal static class AlsHalfStep
             SolveRows(matrix, rowFactors, solver, scratch, 0, rows, k);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new AlsRowSolver.Scratch(k, maxRowLength),
-            (chunk, _, scratch) =>
-            {
-                int start = chunk * RowsPerChunk;
-                SolveRows(matrix, rowFactors, solver, scratch, start, Math.Min(rows, start + RowsPerChunk), k);
-                return scratch;
-            },
-            _ => { });
+        try
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                () => new AlsRowSolver.Scratch(k, maxRowLength),
+                (chunk, _, scratch) =>
+                {
+                    int start = chunk * RowsPerChunk;
+                    SolveRows(matrix, rowFactors, solver, scratch, start, Math.Min(rows, start + RowsPerChunk), k);
+                    return scratch;
+                },
+                _ => { });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            // Surface the same exception as the single-threaded path.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
     }
 
     private static void SolveRows(CsrMatrix matrix, float[] rowFactors, AlsRowSolver solver, AlsRowSolver.Scratch scratch, int start, int end, int k)

@@ -25,7 +25,8 @@ namespace DeskdropML.Trainers.Als;
 /// previous factors. Users or items without contributing entries get zero vectors (their exact solution).</para>
 /// <para>Factors start as <c>0.01 * U[0, 1)</c> draws of <see cref="System.Random"/> seeded with
 /// <see cref="Options.Seed"/> (users, then items), as <c>implicit</c> does. Rows are solved independently, so the
-/// result is bit-identical for every <see cref="Options.NumberOfThreads"/>.</para>
+/// result is bit-identical for every <see cref="Options.NumberOfThreads"/> (on one machine: the SIMD width of the
+/// kernels, AVX-512 or AVX2, changes the rounding).</para>
 /// </remarks>
 public sealed class AlsTrainer
 {
@@ -144,6 +145,8 @@ public sealed class AlsTrainer
     /// evaluated after every iteration (outside the timed half-steps).</param>
     /// <exception cref="ArgumentException">The matrix does not match the maps, has no stored entry, or holds a negative or
     /// non-finite value.</exception>
+    /// <exception cref="InvalidOperationException">The Cholesky solver met a normal matrix that is not numerically positive
+    /// definite (possible only with Regularization 0).</exception>
     public AlsModelParameters Fit(CsrMatrix interactions, IdMap users, IdMap items, IProgress<AlsIterationInfo>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(interactions);
