@@ -32,17 +32,21 @@ internal static class AlsHalfStep
             SolveRows(matrix, rowFactors, solver, scratch, 0, rows, k);
             return;
         }
+        // Exactly one scratch per worker; workers take chunks of rows from a shared counter (dynamic load balance).
+        int workers = Math.Min(threads, chunks);
+        int nextChunk = -1;
         try
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                () => new AlsRowSolver.Scratch(k, maxRowLength),
-                (chunk, _, scratch) =>
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+            {
+                var scratch = new AlsRowSolver.Scratch(k, maxRowLength);
+                int chunk;
+                while ((chunk = Interlocked.Increment(ref nextChunk)) < chunks)
                 {
                     int start = chunk * RowsPerChunk;
                     SolveRows(matrix, rowFactors, solver, scratch, start, Math.Min(rows, start + RowsPerChunk), k);
-                    return scratch;
-                },
-                _ => { });
+                }
+            });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
         {
