@@ -217,15 +217,17 @@ internal static class AlsKernels
     /// Factorizes the symmetric positive definite k x k matrix whose upper triangle is stored in
     /// <paramref name="upper"/> (row-major) as <c>U^T U</c>, overwriting the upper triangle with U.
     /// </summary>
+    /// <param name="upper">The matrix on entry (upper triangle read), U on return.</param>
+    /// <param name="k">The order.</param>
+    /// <param name="inverseDiagonal">Receives <c>1 / U[j, j]</c> (k floats) so that the solves multiply instead of dividing.</param>
     /// <returns>False when a pivot is not positive (the matrix is not numerically positive definite).</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool CholeskyUpper(Span<float> upper, int k)
+    public static bool CholeskyUpper(Span<float> upper, int k, Span<float> inverseDiagonal)
     {
         // Right-looking and blocked by panels of 8 rows: the panel is factorized row by row (updating only panel
         // rows), then every trailing row receives one fused rank-8 update from the whole panel. Row operations start at
         // a multiple of 8 so that the vector loops have no scalar tail when k is a multiple of 8; the extra entries they
-        // touch lie in the strict lower triangle, which is never read as data and is zeroed at the end (within 7
-        // columns of the diagonal, the band that CholeskySolveUpper reads).
+        // touch lie in the strict lower triangle, which holds meaningless values and is never read.
         const int Panel = 8;
         Span<float> coefficients = stackalloc float[Panel];
         ref float a0 = ref MemoryMarshal.GetReference(upper);
@@ -238,7 +240,9 @@ internal static class AlsKernels
                 float d = Unsafe.Add(ref rowJ, j);
                 if (!(d > 0f) || !float.IsFinite(d)) return false;
                 d = MathF.Sqrt(d);
-                Scale(ref Unsafe.Add(ref rowJ, j0), 1f / d, k - j0);
+                float inv = 1f / d;
+                inverseDiagonal[j] = inv;
+                Scale(ref Unsafe.Add(ref rowJ, j0), inv, k - j0);
                 Unsafe.Add(ref rowJ, j) = d;
                 for (int i = j + 1; i < j1; i++)
                 {
@@ -256,8 +260,6 @@ internal static class AlsKernels
                 MultiplyAddRows(ref Unsafe.Add(ref panel, start), k, c8, ref Unsafe.Add(ref a0, i * k + start), k - start);
             }
         }
-        for (int i = 0; i < k; i++)
-            for (int c = i & ~7; c < i; c++) Unsafe.Add(ref a0, i * k + c) = 0f;
         return true;
     }
 
@@ -281,35 +283,47 @@ internal static class AlsKernels
 
     /// <summary>
     /// Solves <c>U^T U x = b</c> in place (<paramref name="x"/> holds b on entry) with U from <see cref="CholeskyUpper"/>
-    /// (whose strict lower band is zero). <paramref name="work"/> is a k-float buffer.
+    /// and its <paramref name="inverseDiagonal"/>; only the upper triangle of U is read. <paramref name="work"/> is a
+    /// k-float buffer.
     /// </summary>
+    /// <remarks>
+    /// Both triangular solves go by blocks of 8 unknowns: a short scalar solve inside the block, and one fused
+    /// operation for the coupling with the rest (forward: an 8-row update of the pending sums; backward: 8 independent
+    /// dot products), so that the serial dependency chain is 8 scalar steps per block instead of a vector reduction per
+    /// unknown.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CholeskySolveUpper(ReadOnlySpan<float> factor, int k, Span<float> x, Span<float> work)
+    public static void CholeskySolveUpper(ReadOnlySpan<float> factor, ReadOnlySpan<float> inverseDiagonal, int k, Span<float> x, Span<float> work)
     {
         ref float u0 = ref MemoryMarshal.GetReference(factor);
         ref float x0 = ref MemoryMarshal.GetReference(x);
         ref float w0 = ref MemoryMarshal.GetReference(work);
-        // Forward, U^T z = b: work accumulates sum_(j' < j) U[j', j] z_j' by rows of U (aligned starts only add to
-        // entries already consumed, and U's lower band is zero).
+        // Forward, U^T z = b. work[j] accumulates sum over earlier blocks' j' of U[j', j] z_j'.
         work[..k].Clear();
-        for (int j = 0; j < k; j++)
+        for (int j0 = 0; j0 < k; j0 += 8)
         {
-            ref float rowJ = ref Unsafe.Add(ref u0, j * k);
-            float z = (Unsafe.Add(ref x0, j) - Unsafe.Add(ref w0, j)) / Unsafe.Add(ref rowJ, j);
-            Unsafe.Add(ref x0, j) = z;
-            int start = (j + 1) & ~7;
-            if (z != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, start), z, ref Unsafe.Add(ref w0, start), k - start);
+            int j1 = Math.Min(k, j0 + 8);
+            for (int j = j0; j < j1; j++)
+            {
+                float acc = Unsafe.Add(ref x0, j) - Unsafe.Add(ref w0, j);
+                for (int jp = j0; jp < j; jp++) acc -= Unsafe.Add(ref u0, jp * k + j) * Unsafe.Add(ref x0, jp);
+                Unsafe.Add(ref x0, j) = acc * inverseDiagonal[j];
+            }
+            if (j1 < k)
+                MultiplyAddRows(ref Unsafe.Add(ref u0, j0 * k + j1), k, x.Slice(j0, j1 - j0), ref Unsafe.Add(ref w0, j1), k - j1);
         }
-        // Backward, U x = z: work holds the solution, zero where not yet computed, so the aligned dot products only
-        // see the entries right of the diagonal.
-        work[..k].Clear();
-        for (int i = k - 1; i >= 0; i--)
+        // Backward, U x = z, last block first. work[i] = sum over later blocks' c of U[i, c] x_c.
+        for (int i0 = (k - 1) & ~7; i0 >= 0; i0 -= 8)
         {
-            ref float rowI = ref Unsafe.Add(ref u0, i * k);
-            int start = i & ~7;
-            float s = Dot(ref Unsafe.Add(ref rowI, start), ref Unsafe.Add(ref w0, start), k - start);
-            Unsafe.Add(ref w0, i) = (Unsafe.Add(ref x0, i) - s) / Unsafe.Add(ref rowI, i);
+            int i1 = Math.Min(k, i0 + 8);
+            for (int i = i0; i < i1; i++)
+                Unsafe.Add(ref w0, i) = i1 < k ? Dot(ref Unsafe.Add(ref u0, i * k + i1), ref Unsafe.Add(ref x0, i1), k - i1) : 0f;
+            for (int i = i1 - 1; i >= i0; i--)
+            {
+                float acc = Unsafe.Add(ref x0, i) - Unsafe.Add(ref w0, i);
+                for (int c = i + 1; c < i1; c++) acc -= Unsafe.Add(ref u0, i * k + c) * Unsafe.Add(ref x0, c);
+                Unsafe.Add(ref x0, i) = acc * inverseDiagonal[i];
+            }
         }
-        work[..k].CopyTo(x);
     }
 }

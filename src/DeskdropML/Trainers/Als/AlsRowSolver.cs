@@ -97,10 +97,10 @@ internal sealed class AlsRowSolver
         AlsKernels.AddOuterUpperMany(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
         for (int n = 0; n < count; n++)
             AlsKernels.MultiplyAdd(scratch.Gathered.AsSpan(n * k, k), scratch.EntryTargets[n], x);
-        if (!AlsKernels.CholeskyUpper(a, k))
+        if (!AlsKernels.CholeskyUpper(a, k, scratch.Direction))
             throw new InvalidOperationException(
                 "The ALS normal matrix is not numerically positive definite; increase Regularization (it must be > 0 for explicit feedback rows with fewer entries than factors).");
-        AlsKernels.CholeskySolveUpper(a, k, x, scratch.Residual);
+        AlsKernels.CholeskySolveUpper(a, scratch.Direction, k, x, scratch.Residual);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
