@@ -29,12 +29,16 @@ public sealed class ItemTextFeaturizerTransformer : ITransformer
             ?? throw new ArgumentException($"The transformer has no '{TextColumns.TermCounts}' output column; it is not an item text featurizer.", nameof(chain));
         if (output.GetColumnOrNull(TextColumns.Features) is null)
             throw new ArgumentException($"The transformer has no '{TextColumns.Features}' output column; it is not an item text featurizer.", nameof(chain));
-        VBuffer<ReadOnlyMemory<char>> slotNames = default;
-        counts.GetSlotNames(ref slotNames);
         _vocabulary = new string[(counts.Type as VectorDataViewType)?.Size ?? 0];
-        int i = 0;
-        foreach (var name in slotNames.DenseValues())
-            _vocabulary[i++] = name.ToString();
+        if (_vocabulary.Length > 0)
+        {
+            // ML.NET attaches no slot names to an empty vocabulary.
+            VBuffer<ReadOnlyMemory<char>> slotNames = default;
+            counts.GetSlotNames(ref slotNames);
+            int i = 0;
+            foreach (var name in slotNames.DenseValues())
+                _vocabulary[i++] = name.ToString();
+        }
         _termIndex = new Dictionary<string, int>(_vocabulary.Length, StringComparer.Ordinal);
         for (int t = 0; t < _vocabulary.Length; t++) _termIndex.TryAdd(_vocabulary[t], t);
     }
