@@ -21,4 +21,11 @@ public sealed class ArticleText
     /// <c>pt-BR</c> is allowed); null, empty or unknown languages get no stop words and no stemming.
     /// </summary>
     public string? Lang { get; set; }
+
+    /// <summary>The featurizer input for a loaded Deskdrop article (<c>contentId</c>, title, text, lang).</summary>
+    public static ArticleText From(Data.Article article)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        return new ArticleText { ItemId = article.ContentId, Title = article.Title, Text = article.Text, Lang = article.Lang };
+    }
 }

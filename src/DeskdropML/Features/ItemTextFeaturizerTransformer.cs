@@ -82,6 +82,8 @@ public sealed class ItemTextFeaturizerTransformer : ITransformer
         var transformed = Transform(articles);
         var idColumn = transformed.Schema.GetColumnOrNull(TextColumns.ItemId)
             ?? throw new ArgumentException($"Articles need an '{TextColumns.ItemId}' text column.", nameof(articles));
+        if (idColumn.Type is not TextDataViewType)
+            throw new ArgumentException($"Column '{TextColumns.ItemId}' has type {idColumn.Type}; it must be text.", nameof(articles));
         var featureColumn = transformed.Schema[TextColumns.Features];
         var rowIndices = new int[items.Count][];
         var rowValues = new float[items.Count][];

@@ -191,6 +191,23 @@ public class ItemTextFeaturizerTests
         Assert.Equal(names.Order(), fitted.Select(c => c.Name).Order());
     }
 
+    [Fact]
+    public void Deskdrop_article_record_converts_to_featurizer_input()
+    {
+        var article = new DeskdropML.Data.Article("42", "CONTENT SHARED", 1L, "Title", "Body", "pt", "http://x");
+        var input = ArticleText.From(article);
+        Assert.Equal(("42", "Title", "Body", "pt"), (input.ItemId, input.Title, input.Text, input.Lang));
+    }
+
+    [Fact]
+    public void Featurize_rejects_a_non_text_item_id_column()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = new ItemTextFeaturizer(ml).Fit(s_corpus);
+        var numericIds = ml.Data.LoadFromEnumerable(new[] { new { ItemId = 3f, Title = "kotlin", Text = "flows", Lang = "en" } });
+        Assert.Contains("must be text", Assert.Throws<ArgumentException>(() => model.Featurize(numericIds, new IdMap(["3"]))).Message);
+    }
+
     internal static List<(int[] Indices, float[] Values)> ReadFeatures(IDataView output)
     {
         var rows = new List<(int[], float[])>();
