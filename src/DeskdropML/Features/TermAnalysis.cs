@@ -137,7 +137,12 @@ internal static class TermAnalysis
         // Fold accents after stemming: the Portuguese/Spanish stemmers match accented suffixes.
         char[] folded = Rent(ref t_folded, 4 * length);
         int foldedLength = ASCIIFoldingFilter.FoldToASCII(buffer, 0, folded, 0, length);
-        if (foldedLength < MinimumTermLength) return;
+        // Lucene folds precomposed letters only; drop combining marks left by decomposed (NFD) text.
+        int kept = 0;
+        for (int i = 0; i < foldedLength; i++)
+            if (!IsCombiningMark(folded[i])) folded[kept++] = folded[i];
+        foldedLength = kept;
+        if (foldedLength < MinimumTermLength || IsDigitsOnly(folded.AsSpan(0, foldedLength))) return;
         terms.Add(new string(folded, 0, foldedLength).AsMemory());
     }
 
@@ -147,6 +152,9 @@ internal static class TermAnalysis
         var category = CharUnicodeInfo.GetUnicodeCategory(c);
         return category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
     }
+
+    private static bool IsCombiningMark(char c) =>
+        CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     private static bool IsDigitsOnly(ReadOnlySpan<char> word)
     {

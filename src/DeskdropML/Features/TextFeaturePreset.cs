@@ -12,8 +12,12 @@ public enum TextFeaturePreset
     /// <summary>
     /// Lower case; tokens are maximal runs of letters and digits of length at least 2 (punctuation splits
     /// tokens and is dropped); digits-only tokens dropped; stop words of the article's language removed
-    /// (Lucene's English, Portuguese and Spanish default sets); stemmed (Lucene's Porter stemmer for English,
-    /// light stemmers for Portuguese and Spanish); then accents folded to ASCII.
+    /// (Lucene's <c>EnglishAnalyzer</c>, <c>PortugueseAnalyzer</c> and <c>SpanishAnalyzer</c> default sets, matched
+    /// before stemming with accents kept); stemmed (English: the Porter algorithm, through Lucene's public Snowball
+    /// port — the same algorithm as <c>EnglishAnalyzer</c>'s <c>PorterStemFilter</c>, chosen over
+    /// <c>EnglishMinimalStemmer</c>, which only strips plurals and leaves "recommended" apart from "recommendations";
+    /// Portuguese and Spanish: Lucene's light stemmers); then accents folded to ASCII (Lucene's
+    /// <c>ASCIIFoldingFilter</c>). Other or missing languages: no stop words and no stemming, accents still folded.
     /// </summary>
     Clean = 1,
 }
