@@ -27,7 +27,8 @@ namespace DeskdropML.Features;
 /// corpus plus one document holding every term once and shifts the result (see
 /// <see cref="SmoothTfIdfMappingFactory"/>).</para>
 /// <para>An article with no terms gets an all-zero (empty) vector. The language column is read only by the
-/// <see cref="TextFeaturePreset.Clean"/> preset.</para>
+/// <see cref="TextFeaturePreset.Clean"/> preset. The vocabulary and document frequencies come only from the
+/// article text given to <see cref="Fit(IDataView)"/>, never from interactions.</para>
 /// </remarks>
 public sealed class ItemTextFeaturizer : IEstimator<ItemTextFeaturizerTransformer>
 {

@@ -154,25 +154,38 @@ public sealed class ContentTrainer
                     _sums[t] += w * values[q];
                 }
             }
-            _touchedTerms.Sort();
+            // Ascending term order: sort the touched list, or scan the flags when most terms were touched.
+            int touchedCount = _touchedTerms.Count;
+            bool scan = touchedCount > _sums.Length / 8;
+            if (!scan) _touchedTerms.Sort();
             int count = 0;
             foreach (int t in _touchedTerms) if (_sums[t] != 0) count++;
             var outIndices = new int[count];
             var outValues = new float[count];
             int k = 0;
-            foreach (int t in _touchedTerms)
+            if (scan)
             {
-                if (_sums[t] != 0)
-                {
-                    outIndices[k] = t;
-                    outValues[k] = (float)(_sums[t] / totalWeight);
-                    k++;
-                }
-                _sums[t] = 0;
-                _touched[t] = false;
+                for (int t = 0; t < _sums.Length; t++)
+                    if (_touched[t]) Emit(t, outIndices, outValues, ref k, totalWeight);
+            }
+            else
+            {
+                foreach (int t in _touchedTerms) Emit(t, outIndices, outValues, ref k, totalWeight);
             }
             _touchedTerms.Clear();
             return (outIndices, outValues);
+        }
+
+        private void Emit(int t, int[] outIndices, float[] outValues, ref int k, double totalWeight)
+        {
+            if (_sums[t] != 0)
+            {
+                outIndices[k] = t;
+                outValues[k] = (float)(_sums[t] / totalWeight);
+                k++;
+            }
+            _sums[t] = 0;
+            _touched[t] = false;
         }
     }
 }
