@@ -17,11 +17,20 @@ internal sealed class ModelRegistry
     public Option<string> ModelOption { get; }
 
     /// <summary>The registry with every model the tool knows.</summary>
-    public static ModelRegistry CreateDefault() => new(new PopularityModelSpec());
+    public static ModelRegistry CreateDefault()
+    {
+        var text = new TextFeatureOptions();
+        return new ModelRegistry(text, new PopularityModelSpec(), new ContentModelSpec(text));
+    }
+
+    private readonly TextFeatureOptions? _text;
+
+    private ModelRegistry(TextFeatureOptions text, params ModelSpec[] specs) : this(specs) => _text = text;
 
     public void AddTo(Command command)
     {
         command.Options.Add(ModelOption);
+        _text?.AddTo(command);
         foreach (var s in _specs.Values) s.AddOptions(command);
     }
 
