@@ -15,8 +15,9 @@ namespace DeskdropML.Tuning;
 /// later train pairs the validation set. (2) The search receives only that carved dataset — the test pairs are not
 /// in it — and every trial is a call of the caller's <see cref="TrialFit"/> on the validation-train set followed by a
 /// top-k evaluation on the validation set (users' validation-train items excluded). (3) The best trial of the last
-/// rung (highest selection metric, ties to the earlier trial) is retrained on the full train split at the maximum
-/// budget and evaluated on the test split exactly once.</para>
+/// rung (highest selection metric, ties to the earlier trial; or of all rungs with
+/// <see cref="Options.SelectAmongAllRungs"/>) is retrained on the full train split at its budget (the maximum budget
+/// by default) and evaluated on the test split exactly once.</para>
 /// <para><b>Search.</b> <see cref="Options.Trials"/> candidates are drawn up front from
 /// <see cref="SearchSpace"/> with a generator seeded by <see cref="Options.Seed"/> (for each candidate: its
 /// parameters, then its own seed). With <see cref="Options.SuccessiveHalving"/> (default) the candidates run
@@ -64,6 +65,13 @@ public sealed class HyperparameterTuner
 
         /// <summary>Rank users without training pairs by popularity (default true).</summary>
         public bool PopularityFallbackForColdUsers = true;
+
+        /// <summary>
+        /// False (default): the winner is the best trial of the last rung (successive halving's rule) and is retrained at
+        /// <see cref="MaxBudget"/>. True: the winner is the best trial of any rung and is retrained at that trial's budget —
+        /// for models that overfit with more epochs, where the budget itself is worth selecting on validation.
+        /// </summary>
+        public bool SelectAmongAllRungs;
     }
 
     private readonly Options _options;
@@ -75,21 +83,21 @@ public sealed class HyperparameterTuner
         _options = options ?? new Options();
         var o = _options;
         if (o.Trials < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), o.Trials, "Options.Trials must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(Options.Trials), o.Trials, "Options.Trials must be at least 1.");
         if (!(o.ValidationFraction > 0 && o.ValidationFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), o.ValidationFraction, "Options.ValidationFraction must be in (0, 1).");
+            throw new ArgumentOutOfRangeException(nameof(Options.ValidationFraction), o.ValidationFraction, "Options.ValidationFraction must be in (0, 1).");
         if (o.K < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), o.K, "Options.K must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(Options.K), o.K, "Options.K must be at least 1.");
         if (!Enum.IsDefined(o.Metric))
-            throw new ArgumentOutOfRangeException(nameof(options), o.Metric, "Options.Metric must be Ndcg, Precision, Recall or Map.");
+            throw new ArgumentOutOfRangeException(nameof(Options.Metric), o.Metric, "Options.Metric must be Ndcg, Precision, Recall or Map.");
         if (o.MinBudget < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), o.MinBudget, "Options.MinBudget must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(Options.MinBudget), o.MinBudget, "Options.MinBudget must be at least 1.");
         if (o.MaxBudget < o.MinBudget)
-            throw new ArgumentOutOfRangeException(nameof(options), o.MaxBudget, $"Options.MaxBudget must be at least Options.MinBudget ({o.MinBudget}).");
+            throw new ArgumentOutOfRangeException(nameof(Options.MaxBudget), o.MaxBudget, $"Options.MaxBudget must be at least Options.MinBudget ({o.MinBudget}).");
         if (o.Eta < 2)
-            throw new ArgumentOutOfRangeException(nameof(options), o.Eta, "Options.Eta must be at least 2.");
+            throw new ArgumentOutOfRangeException(nameof(Options.Eta), o.Eta, "Options.Eta must be at least 2.");
         if (o.NumberOfThreads is int t && t < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), t, "Options.NumberOfThreads must be at least 1 (or null for the processor count).");
+            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), t, "Options.NumberOfThreads must be at least 1 (or null for the processor count).");
         Schedule = o.SuccessiveHalving
             ? SuccessiveHalvingSchedule.Halving(o.Trials, o.MinBudget, o.MaxBudget, o.Eta)
             : SuccessiveHalvingSchedule.RandomSearch(o.Trials, o.MaxBudget);
@@ -120,12 +128,12 @@ public sealed class HyperparameterTuner
         // The search sees the carved dataset only: its "test" is the validation set, and the real test pairs are not in it.
         var validation = dataset.CarveValidation(_options.ValidationFraction);
         var trials = Search(validation, space, fit, progress, cancellationToken);
-        var best = SelectBest(trials, Schedule.Rungs.Count - 1);
+        var best = SelectBest(trials, _options.SelectAmongAllRungs ? null : Schedule.Rungs.Count - 1);
 
         cancellationToken.ThrowIfCancellationRequested();
         var fullTrain = new TrainingSplit(dataset.Train, dataset.Users, dataset.Items, dataset.TrainTimestamps, isValidationTrain: false);
         var watch = Stopwatch.StartNew();
-        var model = FitChecked(fit, fullTrain, best.Parameters, _options.MaxBudget);
+        var model = FitChecked(fit, fullTrain, best.Parameters, best.Budget);
         double fitSeconds = watch.Elapsed.TotalSeconds;
         var test = SplitMetrics.From(RankingEvaluator.Evaluate(dataset.Train, dataset.Test, model, EvaluationOptions()));
         return new TuningResult(_options.Metric, _options.K, _options.ValidationFraction, trials, best, test, fitSeconds, model);
@@ -199,12 +207,12 @@ public sealed class HyperparameterTuner
         return survivors;
     }
 
-    private static TrialResult SelectBest(List<TrialResult> trials, int lastRung)
+    private static TrialResult SelectBest(List<TrialResult> trials, int? rung)
     {
         TrialResult? best = null;
         foreach (var t in trials)
         {
-            if (t.Rung != lastRung) continue;
+            if (rung is int r && t.Rung != r) continue;
             if (best is null || CompareBestFirst(t, best) < 0) best = t;
         }
         return best ?? throw new InvalidOperationException("The search ran no trial at its last rung.");

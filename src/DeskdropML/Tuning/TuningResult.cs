@@ -38,7 +38,7 @@ public sealed class TuningResult
     /// <summary>Every trial in execution order.</summary>
     public IReadOnlyList<TrialResult> Trials { get; }
 
-    /// <summary>The selected trial (best selection metric at the last rung; ties go to the earlier trial).</summary>
+    /// <summary>The selected trial (best selection metric at the last rung, or at any rung with <see cref="HyperparameterTuner.Options.SelectAmongAllRungs"/>; ties go to the earlier trial). The final model is retrained at its budget.</summary>
     public TrialResult Best { get; }
 
     /// <summary>The selected hyperparameters.</summary>

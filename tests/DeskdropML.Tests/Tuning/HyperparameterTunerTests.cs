@@ -220,20 +220,65 @@ public class HyperparameterTunerTests
     {
         var dataset = TuningFixtures.SyntheticDataset();
         TrialFit fit = (s, p, b) => PopularityModel.Fit(s.Train, s.Users, s.Items);
-        foreach (var bad in new HyperparameterTuner.Options[]
+        foreach (var (bad, name) in new (HyperparameterTuner.Options, string)[]
                  {
-                     new() { Trials = 0 }, new() { MinBudget = 0 }, new() { MinBudget = 5, MaxBudget = 4 }, new() { Eta = 1 },
-                     new() { ValidationFraction = 1 }, new() { K = 0 }, new() { NumberOfThreads = 0 },
+                     (new() { Trials = 0 }, "Trials"), (new() { MinBudget = 0 }, "MinBudget"), (new() { MinBudget = 5, MaxBudget = 4 }, "MaxBudget"),
+                     (new() { Eta = 1 }, "Eta"), (new() { ValidationFraction = 1 }, "ValidationFraction"), (new() { K = 0 }, "K"),
+                     (new() { NumberOfThreads = 0 }, "NumberOfThreads"), (new() { Metric = (TuningMetric)42 }, "Metric"),
                  })
         {
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => new HyperparameterTuner(bad));
-            Assert.Equal("options", e.ParamName);
-            Assert.Contains("Options.", e.Message);
+            Assert.Equal(name, e.ParamName);
+            Assert.Contains("Options." + name, e.Message);
         }
         var tuner = new HyperparameterTuner();
         Assert.Equal("space", Assert.Throws<ArgumentException>(() => tuner.Tune(dataset, new SearchSpace(), fit)).ParamName);
         TrialFit wrongShape = (s, p, b) => PopularityModel.Fit(Sparse.CsrMatrix.Empty(1, 1), Sparse.IdMap.FromIds(new[] { "a" }), Sparse.IdMap.FromIds(new[] { "b" }));
         Assert.Equal("fit", Assert.Throws<ArgumentException>(() => new HyperparameterTuner(new() { Trials = 1 }).Tune(dataset, LearningRateSpace(), wrongShape)).ParamName);
+    }
+
+    [Fact]
+    public void Selecting_among_all_rungs_can_pick_and_retrain_a_small_budget()
+    {
+        // Quality falls with the budget (an overfitting model): noise = 0.3 + budget / 10.
+        var dataset = TuningFixtures.SyntheticDataset();
+        var validation = dataset.CarveValidation(0.2);
+        var finalBudgets = new List<int>();
+        TrialFit fit = (split, p, budget) =>
+        {
+            if (!split.IsValidationTrain) finalBudgets.Add(budget);
+            return new TuningFixtures.NoisyOracleModel(split.Users, split.Items, split.IsValidationTrain ? validation.Test : dataset.Test, 0.3 + budget / 10.0, p.Seed);
+        };
+        var options = new HyperparameterTuner.Options { Trials = 9, MinBudget = 1, MaxBudget = 9, Eta = 3, SelectAmongAllRungs = true };
+        var all = new HyperparameterTuner(options).Tune(dataset, LearningRateSpace(), fit);
+        Assert.Equal(1, all.Best.Budget);
+        Assert.Equal(0, all.Best.Rung);
+        options.SelectAmongAllRungs = false;
+        var last = new HyperparameterTuner(options).Tune(dataset, LearningRateSpace(), fit);
+        Assert.Equal(9, last.Best.Budget);
+        Assert.Equal(new[] { 1, 9 }, finalBudgets);
+        Assert.True(all.Validation.Ndcg > last.Validation.Ndcg);
+    }
+
+    [Fact]
+    public void A_fit_may_return_a_bare_user_scorer()
+    {
+        var dataset = TuningFixtures.SyntheticDataset();
+        var validation = dataset.CarveValidation(0.2);
+        // A scorer that ranks exactly the held-out items first: validation NDCG must be 1 for every trial.
+        TrialFit fit = (split, p, budget) =>
+        {
+            var truth = split.IsValidationTrain ? validation.Test : dataset.Test;
+            return new UserScorerModel(split.Users, split.Items, (u, scores) =>
+            {
+                scores.Clear();
+                foreach (int i in truth.RowIndices(u)) scores[i] = 1;
+            });
+        };
+        var result = new HyperparameterTuner(new() { Trials = 3, SuccessiveHalving = false, MaxBudget = 1, PopularityFallbackForColdUsers = false })
+            .Tune(dataset, new SearchSpace().AddInteger("x", 1, 3), fit);
+        Assert.All(result.Trials, t => Assert.Equal(1.0, t.Validation.Ndcg, 12));
+        Assert.Equal(1.0, result.Test.Ndcg, 12);
     }
 
     [Fact]
