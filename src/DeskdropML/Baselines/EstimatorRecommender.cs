@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using DeskdropML.Sparse;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -18,7 +20,7 @@ namespace DeskdropML.Baselines;
 /// <see cref="Options.ScoreColumnName"/>; higher means more relevant.</para>
 /// <para><b>Scoring.</b> Users are processed in blocks of <see cref="Options.UsersPerBatch"/>: each block is a lazily
 /// generated data view of users × all items (user-major), transformed, and its score column read with one cursor in
-/// row order. The users × items score matrix is kept in memory (4 bytes per pair), so the harness is meant for
+/// row order; blocks run on <see cref="Options.NumberOfThreads"/> threads. The users × items score matrix is kept in memory (4 bytes per pair), so the harness is meant for
 /// catalogues like Deskdrop's; <see cref="Options.MaxScoredPairs"/> guards against accidental huge grids.</para>
 /// <para><b>Plugging in MatrixFactorization.</b> With the <c>Microsoft.ML.Recommender</c> package (not a dependency of
 /// this library), ML.NET's matrix factorization is one line, using key id columns:
@@ -67,6 +69,12 @@ public sealed class EstimatorRecommender
         /// <summary>Users per scoring block (one data view and one cursor per block). Must be ≥ 1. Default 64.</summary>
         public int UsersPerBatch = 64;
 
+        /// <summary>
+        /// Threads scoring user blocks at once (each block has its own data view and cursor); null (default) = processor
+        /// count. Must be ≥ 1 when given. Scores do not depend on it.
+        /// </summary>
+        public int? NumberOfThreads;
+
         /// <summary>Largest users × items grid the harness agrees to score. Must be ≥ 1. Default 100,000,000 (400 MB of scores).</summary>
         public long MaxScoredPairs = 100_000_000;
     }
@@ -102,6 +110,8 @@ public sealed class EstimatorRecommender
             throw new ArgumentOutOfRangeException(nameof(Options.NegativeLabel), o.NegativeLabel, "NegativeLabel must be finite.");
         if (o.UsersPerBatch < 1)
             throw new ArgumentOutOfRangeException(nameof(Options.UsersPerBatch), o.UsersPerBatch, "UsersPerBatch must be at least 1.");
+        if (o.NumberOfThreads is int threads && threads < 1)
+            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), threads, "NumberOfThreads must be at least 1 (or null for the processor count).");
         if (o.MaxScoredPairs < 1)
             throw new ArgumentOutOfRangeException(nameof(Options.MaxScoredPairs), o.MaxScoredPairs, "MaxScoredPairs must be at least 1.");
     }
@@ -124,19 +134,41 @@ public sealed class EstimatorRecommender
             throw new ArgumentException($"Scoring {users.Count} users x {items.Count} items = {pairs} pairs exceeds Options.MaxScoredPairs ({_options.MaxScoredPairs}).", nameof(train));
 
         var o = _options;
+        var watch = Stopwatch.StartNew();
         var trainingRows = TrainingRows(train, users, items);
         var transformer = _estimator.Fit(trainingRows);
+        double fitSeconds = watch.Elapsed.TotalSeconds;
 
+        watch.Restart();
         var scores = new float[pairs];
-        for (int first = 0; first < users.Count; first += o.UsersPerBatch)
+        int blocks = (users.Count + o.UsersPerBatch - 1) / o.UsersPerBatch;
+        void ScoreBlock(int block)
         {
+            int first = block * o.UsersPerBatch;
             int count = Math.Min(o.UsersPerBatch, users.Count - first);
             var grid = UserItemRowsDataView.Grid(users, items, o.IdColumns, o.UserIdColumnName, o.ItemIdColumnName, o.LabelColumnName, first, count);
             ReadScores(transformer.Transform(grid), scores.AsSpan((int)((long)first * items.Count), count * items.Count));
         }
+        int workers = Math.Min(blocks, o.NumberOfThreads ?? Environment.ProcessorCount);
+        if (workers <= 1)
+        {
+            for (int b = 0; b < blocks; b++) ScoreBlock(b);
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = workers }, ScoreBlock);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
+        double scoringSeconds = watch.Elapsed.TotalSeconds;
         var hasTraining = new bool[users.Count];
         for (int u = 0; u < users.Count; u++) hasTraining[u] = train.RowLength(u) > 0;
-        return new EstimatorRecommenderModel(users, items, scores, hasTraining, transformer);
+        return new EstimatorRecommenderModel(users, items, scores, hasTraining, transformer, fitSeconds, scoringSeconds);
     }
 
     /// <summary>The training data view: each train pair, followed by its sampled negatives.</summary>

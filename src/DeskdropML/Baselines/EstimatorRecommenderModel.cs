@@ -13,8 +13,11 @@ public sealed class EstimatorRecommenderModel : IRecommenderModel
     private readonly float[] _scores;
     private readonly bool[] _hasTraining;
 
-    internal EstimatorRecommenderModel(IdMap users, IdMap items, float[] scores, bool[] hasTraining, ITransformer transformer)
+    internal EstimatorRecommenderModel(IdMap users, IdMap items, float[] scores, bool[] hasTraining, ITransformer transformer,
+        double fitSeconds, double scoringSeconds)
     {
+        FitSeconds = fitSeconds;
+        ScoringSeconds = scoringSeconds;
         Users = users;
         Items = items;
         _scores = scores;
@@ -27,6 +30,12 @@ public sealed class EstimatorRecommenderModel : IRecommenderModel
 
     /// <inheritdoc />
     public IdMap Items { get; }
+
+    /// <summary>Wall seconds of building the training rows and fitting the estimator.</summary>
+    public double FitSeconds { get; }
+
+    /// <summary>Wall seconds of scoring every (user, item) pair through the transformer.</summary>
+    public double ScoringSeconds { get; }
 
     /// <summary>The fitted ML.NET transformer (consumes the harness's id columns, produces the score column).</summary>
     public ITransformer Transformer { get; }

@@ -95,7 +95,7 @@ public class EstimatorRecommenderTests
         var (train, _, users, items) = PlantedPopularity(23, 11, seed: 2);
         var ml = new MLContext(2);
         // 23 users in blocks of 5: the last block is partial, so block offsets are exercised.
-        var model = new EstimatorRecommender(ml, OneHotSdca(ml, keys: false), new EstimatorRecommender.Options { NegativesPerPositive = 2, UsersPerBatch = 5 })
+        var model = new EstimatorRecommender(ml, OneHotSdca(ml, keys: false), new EstimatorRecommender.Options { NegativesPerPositive = 2, UsersPerBatch = 5, NumberOfThreads = 2 })
             .Fit(train, users, items);
 
         var rows = new List<TextRow>();
@@ -165,6 +165,8 @@ public class EstimatorRecommenderTests
         var estimator = ml.Transforms.CopyColumns("Score", "Label");
         Assert.Equal("UsersPerBatch", Assert.Throws<ArgumentOutOfRangeException>(() =>
             new EstimatorRecommender(ml, estimator, new EstimatorRecommender.Options { UsersPerBatch = 0 })).ParamName);
+        Assert.Equal("NumberOfThreads", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new EstimatorRecommender(ml, estimator, new EstimatorRecommender.Options { NumberOfThreads = 0 })).ParamName);
         Assert.Equal("NegativesPerPositive", Assert.Throws<ArgumentOutOfRangeException>(() =>
             new EstimatorRecommender(ml, estimator, new EstimatorRecommender.Options { NegativesPerPositive = -1 })).ParamName);
         Assert.Equal("ScoreColumnName", Assert.Throws<ArgumentException>(() =>

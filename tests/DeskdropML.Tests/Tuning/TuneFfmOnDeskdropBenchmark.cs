@@ -11,9 +11,11 @@ namespace DeskdropML.Tests.Tuning;
 /// </summary>
 public class TuneFfmOnDeskdropBenchmark(ITestOutputHelper output)
 {
-    [Fact]
+    [Theory]
     [Trait("Category", "Benchmark")]
-    public void Tune_ffm_on_deskdrop()
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Tune_ffm_on_deskdrop(bool selectAmongAllRungs)
     {
         var dataset = DeskdropBenchmark.Load(TestPaths.NotebooksData, DeskdropBenchmarkKind.Deskdrop).Dataset;
         var space = new SearchSpace()
@@ -28,7 +30,7 @@ public class TuneFfmOnDeskdropBenchmark(ITestOutputHelper output)
             NumberOfIterations = iterations,
             Seed = p.Seed,
         });
-        var tuner = new HyperparameterTuner(new HyperparameterTuner.Options { Trials = 9, Seed = 1, MinBudget = 2, MaxBudget = 18, Eta = 3 });
+        var tuner = new HyperparameterTuner(new HyperparameterTuner.Options { Trials = 9, Seed = 1, MinBudget = 2, MaxBudget = 18, Eta = 3, SelectAmongAllRungs = selectAmongAllRungs });
         var result = tuner.Tune(dataset, space, fit, new Progress(output));
         output.WriteLine(result.ToJson("ffm").ToJsonString());
         Assert.Equal("validation", result.SelectedOn);
