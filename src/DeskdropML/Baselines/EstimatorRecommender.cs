@@ -112,8 +112,8 @@ public sealed class EstimatorRecommender
             throw new ArgumentOutOfRangeException(nameof(Options.UsersPerBatch), o.UsersPerBatch, "UsersPerBatch must be at least 1.");
         if (o.NumberOfThreads is int threads && threads < 1)
             throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), threads, "NumberOfThreads must be at least 1 (or null for the processor count).");
-        if (o.MaxScoredPairs < 1)
-            throw new ArgumentOutOfRangeException(nameof(Options.MaxScoredPairs), o.MaxScoredPairs, "MaxScoredPairs must be at least 1.");
+        if (o.MaxScoredPairs < 1 || o.MaxScoredPairs > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(Options.MaxScoredPairs), o.MaxScoredPairs, $"MaxScoredPairs must be in [1, {Array.MaxLength}] (one array holds the scores).");
     }
 
     /// <summary>Fits the estimator on the train pairs and scores every (user, item) pair.</summary>
