@@ -20,17 +20,24 @@ internal sealed class ModelRegistry
     public static ModelRegistry CreateDefault()
     {
         var text = new TextFeatureOptions();
-        return new ModelRegistry(text, new PopularityModelSpec(), new ContentModelSpec(text));
+        var flags = new ModelFlags();
+        return new ModelRegistry(text, flags, new PopularityModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags));
     }
 
     private readonly TextFeatureOptions? _text;
+    private readonly ModelFlags? _flags;
 
-    private ModelRegistry(TextFeatureOptions text, params ModelSpec[] specs) : this(specs) => _text = text;
+    private ModelRegistry(TextFeatureOptions text, ModelFlags flags, params ModelSpec[] specs) : this(specs)
+    {
+        _text = text;
+        _flags = flags;
+    }
 
     public void AddTo(Command command)
     {
         command.Options.Add(ModelOption);
         _text?.AddTo(command);
+        _flags?.AddTo(command);
         foreach (var s in _specs.Values) s.AddOptions(command);
     }
 
