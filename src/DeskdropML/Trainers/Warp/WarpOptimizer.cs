@@ -9,8 +9,9 @@ namespace DeskdropML.Trainers.Warp;
 /// L2 (<c>alpha</c>): after the gradient step, each touched parameter is multiplied by
 /// <c>max(0, 1 - η_local · alpha)</c> where η_local is the step size the schedule just used for it
 /// (Adagrad: <c>η / √G</c>; Adadelta: <c>√(E[Δ²] + ε) / √(E[g²] + ε)</c>). This is a stochastic gradient step on
-/// <c>alpha/2 · ‖θ‖²</c> applied to the parameters a sample touches — the sparse ("lazy") form of L2 that LightFM
-/// also uses (LightFM folds it into a global scale factor; the effect on touched parameters is the same order).
+/// <c>alpha/2 · ‖θ‖²</c> applied only to the parameters a sample touches (sparse L2). LightFM instead decays all
+/// parameters of a side a little after every sample (lazily, through a global scale factor), so the same alpha
+/// regularises more strongly there: alpha values are not interchangeable with LightFM's.
 /// </remarks>
 internal readonly struct WarpOptimizer
 {

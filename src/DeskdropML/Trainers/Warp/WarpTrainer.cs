@@ -44,7 +44,8 @@ public sealed class WarpTrainer
 
         /// <summary>
         /// L2 penalty α_user on user feature parameters (≥ 0), applied to the parameters each sample touches:
-        /// after a step with local rate η_local, <c>θ ← θ · max(0, 1 - η_local α)</c>. Default 0.
+        /// after a step with local rate η_local, <c>θ ← θ · max(0, 1 - η_local α)</c> (sparse L2; LightFM decays all
+        /// parameters after every sample, so its alpha values are not directly comparable). Default 0.
         /// </summary>
         public float UserAlpha;
 
