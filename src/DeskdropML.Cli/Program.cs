@@ -1,1 +1,3 @@
-return 0;
+using DeskdropML.Cli;
+
+return DeskdropCli.Run(args);

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using DeskdropML.Data;
+
+namespace DeskdropML.Cli;
+
+/// <summary>The options every command shares (DESIGN section 8) and how they become a dataset.</summary>
+internal sealed class CommonOptions
+{
+    public readonly Option<string> Data = new("--data") { Description = "Folder holding the Deskdrop files", DefaultValueFactory = _ => "notebooks-data" };
+    public readonly Option<string> Benchmark = new("--benchmark") { Description = "deskdrop | deskdrop-text", DefaultValueFactory = _ => "deskdrop" };
+    public readonly Option<string?> Interactions = new("--interactions") { Description = "A generic interactions CSV (plain or .gz) instead of the Deskdrop files" };
+    public readonly Option<string> UserCol = new("--user-col") { Description = "User id column of --interactions", DefaultValueFactory = _ => "user" };
+    public readonly Option<string> ItemCol = new("--item-col") { Description = "Item id column of --interactions", DefaultValueFactory = _ => "item" };
+    public readonly Option<string> TimeCol = new("--time-col") { Description = "Timestamp column of --interactions (Unix seconds or ISO 8601)", DefaultValueFactory = _ => "timestamp" };
+    public readonly Option<string?> WeightCol = new("--weight-col") { Description = "Numeric weight column of --interactions" };
+    public readonly Option<string?> EventCol = new("--event-col") { Description = "Event-type column of --interactions (Deskdrop strengths)" };
+    public readonly Option<bool> SkipUnknownEvents = new("--skip-unknown-events") { Description = "Skip (and count) rows whose event type has no strength instead of failing" };
+    public readonly Option<int> MinItems = new("--min-items") { Description = "Keep users with at least this many distinct items", DefaultValueFactory = _ => 5 };
+    public readonly Option<long?> SplitTime = new("--split-time") { Description = "Train = pairs before this Unix time (default for Deskdrop: 1475519530)" };
+    public readonly Option<double?> TestFraction = new("--test-fraction") { Description = "Split at this fraction of the time span instead of --split-time" };
+    public readonly Option<int> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+    public readonly Option<int> Threads = new("--threads") { Description = "Worker threads (1 = deterministic)", DefaultValueFactory = _ => 1 };
+    public readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON on stdout (human output and progress go to stderr)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Data, Benchmark, Interactions, UserCol, ItemCol, TimeCol, WeightCol, EventCol, SkipUnknownEvents, MinItems, SplitTime, TestFraction, Seed, Threads, Json })
+            command.Options.Add(option);
+    }
+
+    public int GetThreads(ParseResult parsed)
+    {
+        int threads = parsed.GetValue(Threads);
+        if (threads < 1) throw new CliUsageException($"--threads must be >= 1 (got {threads})");
+        return threads;
+    }
+
+    /// <summary>Loads the data source the options name.</summary>
+    public LoadedData Load(ParseResult parsed, Output output)
+    {
+        int minItems = parsed.GetValue(MinItems);
+        if (minItems < 1) throw new CliUsageException($"--min-items must be >= 1 (got {minItems})");
+        long? split = parsed.GetValue(SplitTime);
+        double? fraction = parsed.GetValue(TestFraction);
+        if (split is not null && fraction is not null) throw new CliUsageException("give either --split-time or --test-fraction, not both");
+        if (fraction is double f && !(f > 0 && f < 1)) throw new CliUsageException($"--test-fraction must be in (0, 1) (got {f.ToString(CultureInfo.InvariantCulture)})");
+
+        string? file = parsed.GetValue(Interactions);
+        if (file is null)
+        {
+            var kind = ParseBenchmark(parsed.GetValue(Benchmark)!);
+            var options = new DatasetOptions { MinItemsPerUser = minItems };
+            if (fraction is not null) options.TestFraction = fraction; else options.SplitTime = split ?? DatasetOptions.DeskdropSplitTime;
+            var benchmark = output.Status($"Loading {DeskdropBenchmark.NameOf(kind)} from {parsed.GetValue(Data)}",
+                () => DeskdropBenchmark.Load(parsed.GetValue(Data)!, kind, options));
+            return new LoadedData(benchmark.Name, benchmark.Dataset, benchmark.Log.Report, benchmark.Articles);
+        }
+
+        if (split is null && fraction is null)
+            throw new CliUsageException("--interactions needs --split-time T or --test-fraction F");
+        var csv = new InteractionCsvOptions
+        {
+            UserColumn = parsed.GetValue(UserCol)!,
+            ItemColumn = parsed.GetValue(ItemCol)!,
+            TimeColumn = parsed.GetValue(TimeCol)!,
+            WeightColumn = parsed.GetValue(WeightCol),
+            EventColumn = parsed.GetValue(EventCol),
+            UnknownEvents = parsed.GetValue(SkipUnknownEvents) ? UnknownEventPolicy.Skip : UnknownEventPolicy.Error,
+        };
+        if (csv.WeightColumn is not null && csv.EventColumn is not null)
+            throw new CliUsageException("give either --weight-col or --event-col, not both");
+        var log = output.Status($"Loading {file}", () => InteractionCsvLoader.Load(file, csv));
+        var dataset = output.Status("Building train/test matrices", () => InteractionDataset.Build(log, new DatasetOptions
+        {
+            MinItemsPerUser = minItems,
+            SplitTime = split,
+            TestFraction = fraction,
+        }));
+        return new LoadedData(Path.GetFileName(file), dataset, log.Report, Array.Empty<Article>());
+    }
+
+    private static DeskdropBenchmarkKind ParseBenchmark(string name) => name switch
+    {
+        "deskdrop" => DeskdropBenchmarkKind.Deskdrop,
+        "deskdrop-text" => DeskdropBenchmarkKind.DeskdropText,
+        _ => throw new CliUsageException($"--benchmark must be deskdrop or deskdrop-text (got '{name}')"),
+    };
+}
+
+/// <summary>A loaded data source.</summary>
+internal sealed record LoadedData(string Name, InteractionDataset Dataset, LoadReport Report, IReadOnlyList<Article> Articles);

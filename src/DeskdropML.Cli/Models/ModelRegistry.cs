@@ -1,0 +1,35 @@
+using System.CommandLine;
+
+namespace DeskdropML.Cli.Models;
+
+/// <summary>The models <c>--model</c> accepts, with their flags attached to a command.</summary>
+internal sealed class ModelRegistry
+{
+    private readonly Dictionary<string, ModelSpec> _specs = new(StringComparer.Ordinal);
+
+    public ModelRegistry(params ModelSpec[] specs)
+    {
+        foreach (var s in specs) _specs.Add(s.Name, s);
+        ModelOption = new Option<string>("--model") { Description = "Model: " + string.Join(" | ", _specs.Keys), DefaultValueFactory = _ => "popularity" };
+    }
+
+    /// <summary>The <c>--model</c> option.</summary>
+    public Option<string> ModelOption { get; }
+
+    /// <summary>The registry with every model the tool knows.</summary>
+    public static ModelRegistry CreateDefault() => new(new PopularityModelSpec());
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(ModelOption);
+        foreach (var s in _specs.Values) s.AddOptions(command);
+    }
+
+    public ModelSpec Get(ParseResult parsed)
+    {
+        string name = parsed.GetValue(ModelOption)!;
+        return _specs.TryGetValue(name, out var spec)
+            ? spec
+            : throw new CliUsageException($"--model must be one of {string.Join(", ", _specs.Keys)} (got '{name}')");
+    }
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeskdropML.Cli.Reporting;
+using DeskdropML.Cli.Reproduce;
+using DeskdropML.Data;
+using Spectre.Console;
+
+namespace DeskdropML.Cli;
+
+/// <summary>
+/// <c>deskdrop reproduce</c>: every task of the Deskdrop notebook end to end, with a results table on stderr,
+/// every number in a JSON file, model zips and report.html in an output folder.
+/// </summary>
+internal static class ReproduceCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Folder holding the Deskdrop files", DefaultValueFactory = _ => "notebooks-data" };
+        var json = new Option<string?>("--json") { Description = "Write every number to this JSON file" };
+        var outDir = new Option<string>("--out") { Description = "Output folder for model zips and report.html", DefaultValueFactory = _ => "reproduce-out" };
+        var quick = new Option<bool>("--quick") { Description = "Reduced run (fewer epochs, trials and seeds; under a minute) used by CI" };
+        var seed = new Option<int>("--seed") { Description = "Base random seed", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Worker threads for fitting and evaluation", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("reproduce", "Run every notebook task end to end and write a results table, a JSON file, model zips and report.html.");
+        foreach (var o in new Option[] { data, json, outDir, quick, seed, threads }) command.Options.Add(o);
+        command.SetAction(parsed =>
+        {
+            int t = parsed.GetValue(threads);
+            if (t < 1) throw new CliUsageException($"--threads must be >= 1 (got {t})");
+            var output = new Output(json: false);
+            string dir = parsed.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
+            var context = new ReproduceContext(parsed.GetValue(data)!, dir, parsed.GetValue(quick), parsed.GetValue(seed), t, output);
+            var total = Stopwatch.StartNew();
+            var tasks = ReproduceTasks.All;
+            for (int i = 0; i < tasks.Count; i++)
+            {
+                var task = tasks[i];
+                output.Human.MarkupLine($"[bold][[{i + 1}/{tasks.Count}]][/] {Markup.Escape(task.Title)}");
+                var sw = Stopwatch.StartNew();
+                var result = task.Run(context);
+                result["seconds"] = Math.Round(sw.Elapsed.TotalSeconds, 3);
+                context.Tasks[task.Key] = result;
+                output.Human.MarkupLine($"      [grey]done in {sw.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s[/]");
+            }
+            total.Stop();
+
+            WriteTable(output.Human, context.Report.Rows);
+            context.Report.Notes.Add($"Command: deskdrop reproduce{(context.Quick ? " --quick" : "")} --seed {context.Seed} --threads {context.Threads}; " +
+                $"{Environment.ProcessorCount} cores, {RuntimeInformationText()}; total {total.Elapsed.TotalSeconds:0.0} s.");
+            string reportPath = Path.Combine(dir, "report.html");
+            HtmlReport.Write(reportPath, context.Report);
+            output.Human.MarkupLine($"Report: {Markup.Escape(reportPath)}; total {total.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+
+            var root = new JsonObject
+            {
+                ["quick"] = context.Quick,
+                ["seed"] = context.Seed,
+                ["threads"] = context.Threads,
+                ["total_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 3),
+                ["tasks"] = context.Tasks,
+                ["results"] = new JsonArray(context.Report.Rows.Select(r => (JsonNode)new JsonObject
+                {
+                    ["task"] = r.Task, ["model"] = r.Model, ["benchmark"] = r.Benchmark, ["users_evaluated"] = r.Users,
+                    ["precision"] = r.Precision, ["recall"] = r.Recall, ["ndcg"] = r.Ndcg, ["map"] = r.Map, ["fit_seconds"] = r.FitSeconds,
+                }).ToArray()),
+                ["report"] = reportPath,
+            };
+            string? jsonPath = parsed.GetValue(json);
+            if (jsonPath is not null)
+            {
+                File.WriteAllText(jsonPath, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.Human.MarkupLine($"JSON: {Markup.Escape(jsonPath)}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+
+    private static void WriteTable(IAnsiConsole console, IReadOnlyList<ResultRow> rows)
+    {
+        var table = new Table().Title("Results (k = 10, train items excluded)").AddColumn("task").AddColumn("model").AddColumn("benchmark");
+        foreach (var c in new[] { "P@10", "R@10", "NDCG@10", "MAP@10", "fit s" }) table.AddColumn(new TableColumn(c).RightAligned());
+        foreach (var r in rows)
+            table.AddRow(Markup.Escape(r.Task), Markup.Escape(r.Model), r.Benchmark, MetricsJson.F(r.Precision), MetricsJson.F(r.Recall),
+                MetricsJson.F(r.Ndcg), MetricsJson.F(r.Map), r.FitSeconds.ToString("0.00", CultureInfo.InvariantCulture));
+        console.Write(table);
+    }
+}
