@@ -63,25 +63,33 @@ internal sealed class WarpSgd
             if (pointers[u + 1] > pointers[u]) _activeUsers[active++] = u;
     }
 
-    /// <summary>Per-thread scratch buffers and statistics (no allocation per sample).</summary>
+    /// <summary>
+    /// Per-thread scratch buffers and statistics (no allocation per sample). All buffers are slices of one array
+    /// padded by a cache line on each side, and each worker allocates its own, so that Hogwild threads never write
+    /// to a shared cache line through their scratch.
+    /// </summary>
     internal sealed class Scratch
     {
+        private const int Pad = 16; // floats = 64 bytes
+        private readonly float[] _buffer;
+        private readonly int _d;
+        private readonly int[] _kosItems;
+        private readonly float[] _kosScores;
+
         public Scratch(int d, int kosN)
         {
-            User = new float[d + 1];
-            Positive = new float[d + 1];
-            Negative = new float[d + 1];
-            Direction = new float[d];
-            KosItems = new int[kosN];
-            KosScores = new float[kosN];
+            _d = d;
+            _buffer = new float[Pad + 4 * (d + 1) + Pad];
+            _kosItems = new int[kosN + 2 * Pad];
+            _kosScores = new float[kosN + 2 * Pad];
         }
 
-        public float[] User { get; }
-        public float[] Positive { get; }
-        public float[] Negative { get; }
-        public float[] Direction { get; }
-        public int[] KosItems { get; }
-        public float[] KosScores { get; }
+        public Span<float> User => _buffer.AsSpan(Pad, _d + 1);
+        public Span<float> Positive => _buffer.AsSpan(Pad + (_d + 1), _d + 1);
+        public Span<float> Negative => _buffer.AsSpan(Pad + 2 * (_d + 1), _d + 1);
+        public Span<float> Direction => _buffer.AsSpan(Pad + 3 * (_d + 1), _d);
+        public Span<int> KosItems => _kosItems.AsSpan(Pad);
+        public Span<float> KosScores => _kosScores.AsSpan(Pad);
         public double LossSum;
         public long Samples;
         public long Updates;
@@ -109,10 +117,10 @@ internal sealed class WarpSgd
 
         threads = Math.Max(1, Math.Min(threads, n));
         var scratches = new Scratch[threads];
-        for (int t = 0; t < threads; t++) scratches[t] = CreateScratch();
         if (threads == 1)
         {
             var rng = WarpRandom.ForStream(seed, epoch, 1);
+            scratches[0] = CreateScratch();
             RunChunk(scratches[0], ref rng, order.AsSpan(0, n));
         }
         else
@@ -123,7 +131,9 @@ internal sealed class WarpSgd
                 int start = t * chunk;
                 int end = Math.Min(n, start + chunk);
                 var rng = WarpRandom.ForStream(seed, epoch, t + 1);
-                RunChunk(scratches[t], ref rng, order.AsSpan(start, Math.Max(0, end - start)));
+                var scratch = CreateScratch(); // allocated on the worker's own allocation context
+                RunChunk(scratch, ref rng, order.AsSpan(start, Math.Max(0, end - start)));
+                scratches[t] = scratch;
             });
         }
         double loss = 0;
@@ -197,13 +207,30 @@ internal sealed class WarpSgd
     {
         var positives = _interactions.RowIndices(u);
         float threshold = positiveScore - 1f;
+        int d = _d;
+        var single = _items.SingleFeature;
+        var embeddings = _items.Embeddings;
+        var biases = _items.Biases;
+        var userVector = user.Slice(0, d);
+        float userBias = user[d];
         for (sampled = 1; sampled <= _maxSampled; sampled++)
         {
             int j = rng.NextInt(_itemCount);
-            _items.Represent(j, negative);
-            float score = Score(user, negative);
+            int f = single[j];
+            float score;
+            if (f >= 0)
+            {
+                // One feature with value 1 (identity only): score straight from the embedding, no copy.
+                score = TensorPrimitives.Dot(userVector, embeddings.AsSpan(f * d, d)) + userBias + biases[f];
+            }
+            else
+            {
+                _items.Represent(j, negative);
+                score = Score(user, negative);
+            }
             if (score > threshold && positives.BinarySearch(j) < 0)
             {
+                if (f >= 0) _items.Represent(j, negative);
                 negativeScore = score;
                 return j;
             }
@@ -268,9 +295,9 @@ internal sealed class WarpSgd
     /// </summary>
     private void ApplyPair(Scratch s, int u, int i, int j, float c)
     {
-        var direction = s.Direction.AsSpan();
-        TensorPrimitives.Subtract(s.Negative.AsSpan(0, _d), s.Positive.AsSpan(0, _d), direction);
-        var user = s.User.AsSpan(0, _d);
+        var direction = s.Direction;
+        TensorPrimitives.Subtract(s.Negative.Slice(0, _d), s.Positive.Slice(0, _d), direction);
+        var user = s.User.Slice(0, _d);
         StepRow(_items, i, -c, user, true, _itemAlpha);
         StepRow(_items, j, c, user, true, _itemAlpha);
         StepRow(_users, u, c, direction, false, _userAlpha);
@@ -294,8 +321,8 @@ internal sealed class WarpSgd
         s.LossSum += weight * (Softplus(score) - y * score);
         s.Updates++;
         float g = weight * (Sigmoid(score) - y);
-        StepRow(_items, i, g, s.User.AsSpan(0, _d), true, _itemAlpha);
-        StepRow(_users, u, g, s.Positive.AsSpan(0, _d), true, _userAlpha);
+        StepRow(_items, i, g, s.User.Slice(0, _d), true, _itemAlpha);
+        StepRow(_users, u, g, s.Positive.Slice(0, _d), true, _userAlpha);
     }
 
     private void KosSample(Scratch s, ref WarpRandom rng, int u)

@@ -24,7 +24,16 @@ internal sealed class WarpSide
         BiasAccumulators = biasAccumulators;
         EmbeddingDeltas = embeddingDeltas;
         BiasDeltas = biasDeltas;
+        SingleFeature = new int[features.Rows];
+        for (int r = 0; r < features.Rows; r++)
+        {
+            var idx = features.RowIndices(r);
+            SingleFeature[r] = idx.Length == 1 && features.RowValues(r)[0] == 1f ? idx[0] : -1;
+        }
     }
+
+    /// <summary>Per row: the row's only feature when the row is exactly one feature with value 1, else -1.</summary>
+    public int[] SingleFeature { get; }
 
     /// <summary>Rows x features (combined: identity columns first when enabled, then side features).</summary>
     public CsrMatrix Features { get; }
@@ -75,16 +84,14 @@ internal sealed class WarpSide
     public void Represent(int row, Span<float> repr)
     {
         int d = Components;
-        var idx = Features.RowIndices(row);
-        var val = Features.RowValues(row);
-        if (idx.Length == 1 && val[0] == 1f)
+        int f = SingleFeature[row];
+        if (f >= 0)
         {
-            int f = idx[0];
             Embeddings.AsSpan(f * d, d).CopyTo(repr);
             repr[d] = Biases[f];
             return;
         }
-        RepresentFeatures(idx, val, repr);
+        RepresentFeatures(Features.RowIndices(row), Features.RowValues(row), repr);
     }
 
     /// <summary>Writes <c>[Σ x_f e_f, Σ x_f β_f]</c> for an arbitrary feature row (combined feature indices).</summary>
