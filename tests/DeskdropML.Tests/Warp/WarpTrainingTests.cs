@@ -46,6 +46,36 @@ public class WarpTrainingTests
     }
 
     [Fact]
+    public void LogisticLossLearnsFromExplicitNegatives()
+    {
+        // Add, per user, 9 explicit negatives (value -1) drawn from the other clusters.
+        var rng = new Random(3);
+        var rows = new List<int>(); var cols = new List<int>(); var vals = new List<float>();
+        for (int u = 0; u < Data.Users.Count; u++)
+        {
+            foreach (int i in Data.Train.RowIndices(u)) { rows.Add(u); cols.Add(i); vals.Add(1f); }
+            int added = 0;
+            while (added < 9)
+            {
+                int j = rng.Next(Data.Items.Count);
+                if (Data.ItemCluster[j] == Data.UserCluster[u] || Data.Train.Contains(u, j) || Data.Test.Contains(u, j)) continue;
+                rows.Add(u); cols.Add(j); vals.Add(-1f); added++;
+            }
+        }
+        var train = CsrMatrix.FromTriplets(Data.Users.Count, Data.Items.Count, rows.ToArray(), cols.ToArray(), vals.ToArray());
+        var model = Trainer(WarpLoss.Logistic, epochs: 30).Fit(train, Data.Users, Data.Items);
+        // Held-out positives must outscore unseen items of other clusters on average.
+        double own = 0, other = 0; int nOwn = 0, nOther = 0;
+        for (int u = 0; u < Data.Users.Count; u++)
+        {
+            foreach (int i in Data.Test.RowIndices(u)) { own += model.Score(u, i); nOwn++; }
+            for (int j = 0; j < Data.Items.Count; j += 5)
+                if (Data.ItemCluster[j] != Data.UserCluster[u] && !train.Contains(u, j)) { other += model.Score(u, j); nOther++; }
+        }
+        Assert.True(own / nOwn > other / nOther + 1.0, $"held-out positives {own / nOwn:F3} vs other-cluster items {other / nOther:F3}");
+    }
+
+    [Fact]
     public void TrainingAucImprovesFromTheFirstToTheLastEpoch()
     {
         var trainer = Trainer(epochs: 1);
