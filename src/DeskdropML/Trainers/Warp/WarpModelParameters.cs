@@ -193,7 +193,7 @@ public sealed class WarpModelParameters : IFactorizationModel
     {
         CheckPacked(packed);
         int d = Dimension;
-        Span<float> repr = stackalloc float[d + 1];
+        Span<float> repr = d < 256 ? stackalloc float[d + 1] : new float[d + 1];
         RepresentSide(ItemSide, UsesItemIdentityFeatures ? Items.Count : 0, ItemSideFeatures?.Columns ?? 0, featureIdx, featureVals, repr);
         repr.Slice(0, d).CopyTo(packed);
         packed[d] = 1f;
@@ -209,7 +209,7 @@ public sealed class WarpModelParameters : IFactorizationModel
     {
         CheckPacked(packed);
         int d = Dimension;
-        Span<float> repr = stackalloc float[d + 1];
+        Span<float> repr = d < 256 ? stackalloc float[d + 1] : new float[d + 1];
         RepresentSide(UserSide, UsesUserIdentityFeatures ? Users.Count : 0, UserSideFeatures?.Columns ?? 0, featureIdx, featureVals, repr);
         repr.Slice(0, d + 1).CopyTo(packed);
         packed[d + 1] = 1f;
