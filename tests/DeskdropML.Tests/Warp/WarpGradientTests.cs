@@ -30,8 +30,7 @@ public class WarpGradientTests
         var rng = new Random(5);
         foreach (var side in new[] { users, items })
         {
-            for (int k = 0; k < side.Embeddings.Length; k++) side.Embeddings[k] = (float)(rng.NextDouble() - 0.5);
-            for (int k = 0; k < side.Biases.Length; k++) side.Biases[k] = (float)(rng.NextDouble() - 0.5);
+            for (int k = 0; k < side.Parameters.Length; k++) side.Parameters[k] = (float)(rng.NextDouble() - 0.5);
         }
         return (users, items, new WarpSgd(users, items, Interactions, options));
     }
@@ -54,8 +53,9 @@ public class WarpGradientTests
         var val = side.Features.RowValues(row);
         for (int k = 0; k < idx.Length; k++)
         {
-            for (int c = 0; c < D; c++) repr[c] += val[k] * side.Embeddings[idx[k] * D + c];
-            repr[D] += val[k] * side.Biases[idx[k]];
+            // Parameter block of feature f: [e_f (D values), β_f], stride D + 1.
+            for (int c = 0; c < D; c++) repr[c] += val[k] * side.Parameters[idx[k] * (D + 1) + c];
+            repr[D] += val[k] * side.Parameters[idx[k] * (D + 1) + D];
         }
     }
 
@@ -63,7 +63,7 @@ public class WarpGradientTests
 
     private static void CheckGradient(WarpSide users, WarpSide items, Func<double> loss, Action step)
     {
-        var arrays = new[] { users.Embeddings, users.Biases, items.Embeddings, items.Biases };
+        var arrays = new[] { users.Parameters, items.Parameters };
         var before = arrays.Select(a => (float[])a.Clone()).ToArray();
         // Numeric gradient first (restoring every parameter), then the analytic step.
         const float h = 1e-2f;

@@ -21,7 +21,7 @@ public class WarpSamplingProperties
         var r2 = new WarpRandom((ulong)seed + 1);
         var users = WarpSide.CreateInitial(CsrMatrix.Identity(1), d, WarpLearningSchedule.Adagrad, ref r1);
         var itemSide = WarpSide.CreateInitial(CsrMatrix.Identity(items), d, WarpLearningSchedule.Adagrad, ref r2);
-        for (int k = 0; k < itemSide.Biases.Length; k++) itemSide.Biases[k] = (float)(rng.NextDouble() * 4 - 2);
+        for (int k = 0; k < items; k++) itemSide.Bias(k) = (float)(rng.NextDouble() * 4 - 2);
         var sgd = new WarpSgd(users, itemSide, interactions, options);
         var user = new float[d + 1];
         users.Represent(0, user);
@@ -35,11 +35,11 @@ public class WarpSamplingProperties
             if (j < 0) continue;
             if (interactions.Contains(0, j)) return false;
             // The reported score is the negative's true score, and it violates the margin.
-            double expected = itemSide.Biases[j] + user[d];
-            for (int c = 0; c < d; c++) expected += user[c] * itemSide.Embeddings[j * d + c];
+            double expected = itemSide.Bias(j) + user[d];
+            for (int c = 0; c < d; c++) expected += user[c] * itemSide.Embedding(j)[c];
             if (Math.Abs(expected - score) > 1e-5 || !(score > positiveScore - 1f)) return false;
             // The negative's representation is left in the buffer.
-            if (negative[d] != itemSide.Biases[j]) return false;
+            if (negative[d] != itemSide.Bias(j)) return false;
         }
         return true;
     }

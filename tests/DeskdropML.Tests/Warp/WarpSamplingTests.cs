@@ -20,8 +20,8 @@ public class WarpSamplingTests
         var users = WarpSide.CreateInitial(CsrMatrix.Identity(1), 3, WarpLearningSchedule.Adagrad, ref r1);
         var items = WarpSide.CreateInitial(CsrMatrix.Identity(Items), 3, WarpLearningSchedule.Adagrad, ref r2);
         // All-zero parameters: every score is 0, so every drawn item violates 0 > s_pos - 1 for s_pos = 0.
-        Array.Clear(users.Embeddings);
-        Array.Clear(items.Embeddings);
+        Array.Clear(users.Parameters);
+        Array.Clear(items.Parameters);
         return (new WarpSgd(users, items, interactions, options), users, items, interactions);
     }
 

@@ -101,10 +101,9 @@ public class WarpTrainingTests
         var a = Trainer(loss, epochs: 5).Fit(Data.Train, Data.Users, Data.Items);
         var b = Trainer(loss, epochs: 5).Fit(Data.Train, Data.Users, Data.Items);
         var c = Trainer(loss, epochs: 5, seed: 43).Fit(Data.Train, Data.Users, Data.Items);
-        Assert.True(a.ItemFeatureEmbeddings.SequenceEqual(b.ItemFeatureEmbeddings));
-        Assert.True(a.UserFeatureEmbeddings.SequenceEqual(b.UserFeatureEmbeddings));
-        Assert.True(a.ItemFeatureBiases.SequenceEqual(b.ItemFeatureBiases));
-        Assert.False(a.ItemFeatureEmbeddings.SequenceEqual(c.ItemFeatureEmbeddings));
+        Assert.True(a.ItemFeatureParameters.SequenceEqual(b.ItemFeatureParameters));
+        Assert.True(a.UserFeatureParameters.SequenceEqual(b.UserFeatureParameters));
+        Assert.False(a.ItemFeatureParameters.SequenceEqual(c.ItemFeatureParameters));
     }
 
     [Fact]
@@ -114,12 +113,12 @@ public class WarpTrainingTests
         var first = trainer.Fit(Data.Train, Data.Users, Data.Items);
         var continued = trainer.FitPartial(first, Data.Train, 4);
         var oneGo = Trainer(epochs: 7).Fit(Data.Train, Data.Users, Data.Items);
-        Assert.True(continued.ItemFeatureEmbeddings.SequenceEqual(oneGo.ItemFeatureEmbeddings));
-        Assert.True(continued.UserFeatureBiases.SequenceEqual(oneGo.UserFeatureBiases));
+        Assert.True(continued.ItemFeatureParameters.SequenceEqual(oneGo.ItemFeatureParameters));
+        Assert.True(continued.UserFeatureParameters.SequenceEqual(oneGo.UserFeatureParameters));
         Assert.True(continued.ToArrays().ItemEmbeddingAccumulators.AsSpan().SequenceEqual(oneGo.ToArrays().ItemEmbeddingAccumulators));
         // The input model is not modified.
         Assert.Equal(3, first.EpochsTrained);
-        Assert.False(first.ItemFeatureEmbeddings.SequenceEqual(continued.ItemFeatureEmbeddings));
+        Assert.False(first.ItemFeatureParameters.SequenceEqual(continued.ItemFeatureParameters));
     }
 
     [Fact]
@@ -157,8 +156,8 @@ public class WarpTrainingTests
                 double dot = 0;
                 for (int c = 0; c < d + 2; c++) dot += pu[c] * qi[c];
                 // Identity features only: p_u is the user's embedding, q_i the item's.
-                double direct = model.UserFeatureBiases[u] + model.ItemFeatureBiases[i];
-                for (int c = 0; c < d; c++) direct += model.UserFeatureEmbeddings[u * d + c] * model.ItemFeatureEmbeddings[i * d + c];
+                double direct = model.GetUserFeatureBias(u) + model.GetItemFeatureBias(i);
+                for (int c = 0; c < d; c++) direct += model.GetUserFeatureEmbedding(u)[c] * model.GetItemFeatureEmbedding(i)[c];
                 Assert.Equal(dot, scores[i], 4);
                 Assert.Equal(direct, model.Score(u, i), 4);
             }
@@ -179,7 +178,7 @@ public class WarpTrainingTests
         // Continuing both gives bit-identical results (optimiser state survived).
         var a = trainer.FitPartial(model, Data.Train, 2);
         var b = trainer.FitPartial(rebuilt, Data.Train, 2);
-        Assert.True(a.ItemFeatureEmbeddings.SequenceEqual(b.ItemFeatureEmbeddings));
+        Assert.True(a.ItemFeatureParameters.SequenceEqual(b.ItemFeatureParameters));
 
         var broken = model.ToArrays();
         var shortArrays = new WarpModelArrays
@@ -262,8 +261,8 @@ public class WarpTrainingTests
         var untrained = Trainer(epochs: 2).Fit(zero, Data.Users, Data.Items);
         var reference = Trainer(epochs: 2).Fit(Data.Train, Data.Users, Data.Items);
         var init = new WarpTrainer(new WarpTrainer.Options { NumberOfEpochs = 1, NumberOfComponents = 8, LearningRate = 1e-30f }).Fit(zero, Data.Users, Data.Items);
-        Assert.True(untrained.ItemFeatureEmbeddings.SequenceEqual(init.ItemFeatureEmbeddings));
-        Assert.False(reference.ItemFeatureEmbeddings.SequenceEqual(init.ItemFeatureEmbeddings));
+        Assert.True(untrained.ItemFeatureParameters.SequenceEqual(init.ItemFeatureParameters));
+        Assert.False(reference.ItemFeatureParameters.SequenceEqual(init.ItemFeatureParameters));
     }
 
     [Fact]
@@ -274,8 +273,8 @@ public class WarpTrainingTests
         static double Norm(ReadOnlySpan<float> v) { double s = 0; foreach (float x in v) s += x * x; return Math.Sqrt(s); }
         var free = Fit(0f);
         var shrunk = Fit(0.5f);
-        Assert.True(Norm(shrunk.ItemFeatureEmbeddings) < 0.8 * Norm(free.ItemFeatureEmbeddings),
-            $"{Norm(shrunk.ItemFeatureEmbeddings):F3} vs {Norm(free.ItemFeatureEmbeddings):F3}");
+        Assert.True(Norm(shrunk.ToArrays().ItemEmbeddings) < 0.8 * Norm(free.ToArrays().ItemEmbeddings),
+            $"{Norm(shrunk.ToArrays().ItemEmbeddings):F3} vs {Norm(free.ToArrays().ItemEmbeddings):F3}");
     }
 
     /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>

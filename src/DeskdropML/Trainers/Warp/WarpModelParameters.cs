@@ -104,17 +104,33 @@ public sealed class WarpModelParameters : IFactorizationModel
     /// <summary>Number of item features (identity + side).</summary>
     public int ItemFeatureCount => ItemSide.FeatureCount;
 
-    /// <summary>User feature embeddings, feature-major: feature f at <c>[f·d, (f+1)·d)</c>.</summary>
-    public ReadOnlySpan<float> UserFeatureEmbeddings => UserSide.Embeddings;
+    /// <summary>
+    /// All user feature parameters in blocks of stride d + 1: feature f is <c>[e_f (d values), β_f]</c> at
+    /// <c>[f·(d+1), (f+1)·(d+1))</c>. <see cref="ToArrays"/> gives separate embedding and bias arrays.
+    /// </summary>
+    public ReadOnlySpan<float> UserFeatureParameters => UserSide.Parameters;
 
-    /// <summary>User feature biases β_f.</summary>
-    public ReadOnlySpan<float> UserFeatureBiases => UserSide.Biases;
+    /// <summary>All item feature parameters, laid out like <see cref="UserFeatureParameters"/>.</summary>
+    public ReadOnlySpan<float> ItemFeatureParameters => ItemSide.Parameters;
 
-    /// <summary>Item feature embeddings, feature-major: feature f at <c>[f·d, (f+1)·d)</c>.</summary>
-    public ReadOnlySpan<float> ItemFeatureEmbeddings => ItemSide.Embeddings;
+    /// <summary>The embedding e_f (length d) of user feature <paramref name="feature"/> (combined feature space).</summary>
+    public ReadOnlySpan<float> GetUserFeatureEmbedding(int feature) => UserSide.Embedding(CheckFeature(feature, UserFeatureCount));
 
-    /// <summary>Item feature biases β_f.</summary>
-    public ReadOnlySpan<float> ItemFeatureBiases => ItemSide.Biases;
+    /// <summary>The bias β_f of user feature <paramref name="feature"/>.</summary>
+    public float GetUserFeatureBias(int feature) => UserSide.Bias(CheckFeature(feature, UserFeatureCount));
+
+    /// <summary>The embedding e_f (length d) of item feature <paramref name="feature"/> (combined feature space).</summary>
+    public ReadOnlySpan<float> GetItemFeatureEmbedding(int feature) => ItemSide.Embedding(CheckFeature(feature, ItemFeatureCount));
+
+    /// <summary>The bias β_f of item feature <paramref name="feature"/>.</summary>
+    public float GetItemFeatureBias(int feature) => ItemSide.Bias(CheckFeature(feature, ItemFeatureCount));
+
+    private static int CheckFeature(int feature, int count)
+    {
+        if ((uint)feature >= (uint)count)
+            throw new ArgumentOutOfRangeException(nameof(feature), feature, $"Feature index must be in [0, {count}).");
+        return feature;
+    }
 
     /// <summary>Packed user vectors <c>[p_u, b_u, 1]</c>, user-major (stride d + 2).</summary>
     public ReadOnlySpan<float> PackedUserVectors => _userPacked;
@@ -219,17 +235,14 @@ public sealed class WarpModelParameters : IFactorizationModel
     {
         if (featureIdx.Length != featureVals.Length)
             throw new ArgumentException($"featureIdx ({featureIdx.Length}) and featureVals ({featureVals.Length}) must have the same length.", nameof(featureVals));
-        int d = side.Components;
+        int stride = side.Components + 1;
         repr.Clear();
-        var p = repr.Slice(0, d);
         for (int k = 0; k < featureIdx.Length; k++)
         {
             int f = featureIdx[k];
             if ((uint)f >= (uint)sideColumns)
                 throw new ArgumentException($"Side feature index {f} at position {k} is outside [0, {sideColumns}).", nameof(featureIdx));
-            int g = offset + f;
-            TensorPrimitives.MultiplyAdd(side.Embeddings.AsSpan(g * d, d), featureVals[k], p, p);
-            repr[d] += featureVals[k] * side.Biases[g];
+            TensorPrimitives.MultiplyAdd(side.Parameters.AsSpan((offset + f) * stride, stride), featureVals[k], repr, repr);
         }
     }
 
@@ -248,18 +261,18 @@ public sealed class WarpModelParameters : IFactorizationModel
         ItemIdentityFeatures = UsesItemIdentityFeatures,
         UserSideFeatures = UserSideFeatures,
         ItemSideFeatures = ItemSideFeatures,
-        UserEmbeddings = (float[])UserSide.Embeddings.Clone(),
-        UserBiases = (float[])UserSide.Biases.Clone(),
-        ItemEmbeddings = (float[])ItemSide.Embeddings.Clone(),
-        ItemBiases = (float[])ItemSide.Biases.Clone(),
-        UserEmbeddingAccumulators = (float[])UserSide.EmbeddingAccumulators.Clone(),
-        UserBiasAccumulators = (float[])UserSide.BiasAccumulators.Clone(),
-        ItemEmbeddingAccumulators = (float[])ItemSide.EmbeddingAccumulators.Clone(),
-        ItemBiasAccumulators = (float[])ItemSide.BiasAccumulators.Clone(),
-        UserEmbeddingDeltas = (float[]?)UserSide.EmbeddingDeltas?.Clone(),
-        UserBiasDeltas = (float[]?)UserSide.BiasDeltas?.Clone(),
-        ItemEmbeddingDeltas = (float[]?)ItemSide.EmbeddingDeltas?.Clone(),
-        ItemBiasDeltas = (float[]?)ItemSide.BiasDeltas?.Clone(),
+        UserEmbeddings = UserSide.CopyEmbeddings(),
+        UserBiases = UserSide.CopyBiases(),
+        ItemEmbeddings = ItemSide.CopyEmbeddings(),
+        ItemBiases = ItemSide.CopyBiases(),
+        UserEmbeddingAccumulators = UserSide.CopyEmbeddingPart(UserSide.Accumulators),
+        UserBiasAccumulators = UserSide.CopyBiasPart(UserSide.Accumulators),
+        ItemEmbeddingAccumulators = ItemSide.CopyEmbeddingPart(ItemSide.Accumulators),
+        ItemBiasAccumulators = ItemSide.CopyBiasPart(ItemSide.Accumulators),
+        UserEmbeddingDeltas = UserSide.Deltas is null ? null : UserSide.CopyEmbeddingPart(UserSide.Deltas),
+        UserBiasDeltas = UserSide.Deltas is null ? null : UserSide.CopyBiasPart(UserSide.Deltas),
+        ItemEmbeddingDeltas = ItemSide.Deltas is null ? null : ItemSide.CopyEmbeddingPart(ItemSide.Deltas),
+        ItemBiasDeltas = ItemSide.Deltas is null ? null : ItemSide.CopyBiasPart(ItemSide.Deltas),
         TrainedUsers = (bool[])_trainedUsers.Clone(),
         EpochsTrained = EpochsTrained,
     };
@@ -303,8 +316,8 @@ public sealed class WarpModelParameters : IFactorizationModel
             Check(embDeltas, n * d, $"{name}EmbeddingDeltas");
             Check(biasDeltas, n, $"{name}BiasDeltas");
         }
-        return new WarpSide(features, d, (float[])embeddings.Clone(), (float[])biases.Clone(), (float[])embAcc.Clone(), (float[])biasAcc.Clone(),
-            adadelta ? (float[])embDeltas!.Clone() : null, adadelta ? (float[])biasDeltas!.Clone() : null);
+        return new WarpSide(features, d, WarpSide.Interleave(embeddings, biases, d), WarpSide.Interleave(embAcc, biasAcc, d),
+            adadelta ? WarpSide.Interleave(embDeltas!, biasDeltas!, d) : null);
     }
 
     private static void Check(float[]? array, int length, string name)

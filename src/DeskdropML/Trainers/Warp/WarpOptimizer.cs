@@ -64,13 +64,6 @@ internal readonly struct WarpOptimizer
         }
     }
 
-    /// <summary>Steps one scalar parameter (a bias) with gradient <paramref name="gradient"/>.</summary>
-    public void StepScalar(ref float theta, ref float acc, ref float delta, float gradient, float alpha)
-    {
-        if (Adagrad) AdagradScalar(ref theta, ref acc, gradient, alpha);
-        else AdadeltaScalar(ref theta, ref acc, ref delta, gradient, alpha);
-    }
-
     private void AdagradScalar(ref float theta, ref float acc, float g, float alpha)
     {
         float eta = LearningRate / MathF.Sqrt(acc);

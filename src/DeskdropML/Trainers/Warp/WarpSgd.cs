@@ -79,7 +79,7 @@ internal sealed class WarpSgd
         public Scratch(int d, int kosN)
         {
             _d = d;
-            _buffer = new float[Pad + 4 * (d + 1) + Pad];
+            _buffer = new float[Pad + 5 * (d + 1) + Pad];
             _kosItems = new int[kosN + 2 * Pad];
             _kosScores = new float[kosN + 2 * Pad];
         }
@@ -87,7 +87,10 @@ internal sealed class WarpSgd
         public Span<float> User => _buffer.AsSpan(Pad, _d + 1);
         public Span<float> Positive => _buffer.AsSpan(Pad + (_d + 1), _d + 1);
         public Span<float> Negative => _buffer.AsSpan(Pad + 2 * (_d + 1), _d + 1);
-        public Span<float> Direction => _buffer.AsSpan(Pad + 3 * (_d + 1), _d);
+        public Span<float> Direction => _buffer.AsSpan(Pad + 3 * (_d + 1), _d + 1);
+
+        /// <summary>Direction of item steps: <c>[p_u, 1]</c> (embedding gradient ∝ p_u, bias gradient ∝ 1).</summary>
+        public Span<float> ItemDirection => _buffer.AsSpan(Pad + 4 * (_d + 1), _d + 1);
         public Span<int> KosItems => _kosItems.AsSpan(Pad);
         public Span<float> KosScores => _kosScores.AsSpan(Pad);
         public double LossSum;
@@ -209,8 +212,8 @@ internal sealed class WarpSgd
         float threshold = positiveScore - 1f;
         int d = _d;
         var single = _items.SingleFeature;
-        var embeddings = _items.Embeddings;
-        var biases = _items.Biases;
+        var parameters = _items.Parameters;
+        int stride = d + 1;
         var userVector = user.Slice(0, d);
         float userBias = user[d];
         for (sampled = 1; sampled <= _maxSampled; sampled++)
@@ -220,8 +223,9 @@ internal sealed class WarpSgd
             float score;
             if (f >= 0)
             {
-                // One feature with value 1 (identity only): score straight from the embedding, no copy.
-                score = TensorPrimitives.Dot(userVector, embeddings.AsSpan(f * d, d)) + userBias + biases[f];
+                // One feature with value 1 (identity only): score straight from the parameter block, no copy.
+                var block = parameters.AsSpan(f * stride, stride);
+                score = TensorPrimitives.Dot(userVector, block.Slice(0, d)) + userBias + block[d];
             }
             else
             {
@@ -295,12 +299,15 @@ internal sealed class WarpSgd
     /// </summary>
     private void ApplyPair(Scratch s, int u, int i, int j, float c)
     {
-        var direction = s.Direction;
+        var itemDirection = s.ItemDirection;
+        s.User.Slice(0, _d).CopyTo(itemDirection);
+        itemDirection[_d] = 1f;
+        StepRow(_items, i, -c, itemDirection, _itemAlpha);
+        StepRow(_items, j, c, itemDirection, _itemAlpha);
+        // User: embeddings only (the user bias cancels in s_ui - s_uj).
+        var direction = s.Direction.Slice(0, _d);
         TensorPrimitives.Subtract(s.Negative.Slice(0, _d), s.Positive.Slice(0, _d), direction);
-        var user = s.User.Slice(0, _d);
-        StepRow(_items, i, -c, user, true, _itemAlpha);
-        StepRow(_items, j, c, user, true, _itemAlpha);
-        StepRow(_users, u, c, direction, false, _userAlpha);
+        StepRow(_users, u, c, direction, _userAlpha);
     }
 
     /// <summary>
@@ -321,8 +328,14 @@ internal sealed class WarpSgd
         s.LossSum += weight * (Softplus(score) - y * score);
         s.Updates++;
         float g = weight * (Sigmoid(score) - y);
-        StepRow(_items, i, g, s.User.Slice(0, _d), true, _itemAlpha);
-        StepRow(_users, u, g, s.Positive.Slice(0, _d), true, _userAlpha);
+        var itemDirection = s.ItemDirection;
+        s.User.Slice(0, _d).CopyTo(itemDirection);
+        itemDirection[_d] = 1f;
+        var userDirection = s.Direction;
+        s.Positive.Slice(0, _d).CopyTo(userDirection);
+        userDirection[_d] = 1f;
+        StepRow(_items, i, g, itemDirection, _itemAlpha);
+        StepRow(_users, u, g, userDirection, _userAlpha);
     }
 
     private void KosSample(Scratch s, ref WarpRandom rng, int u)
@@ -359,33 +372,26 @@ internal sealed class WarpSgd
     }
 
     /// <summary>
-    /// Steps every feature f of one row: embedding gradient <c>scale · x_f · direction</c>, bias gradient
-    /// <c>scale · x_f</c> (when <paramref name="updateBias"/>).
+    /// Steps every feature f of one row with gradient <c>scale · x_f · direction</c> on the first
+    /// <c>direction.Length</c> entries of its parameter block <c>[e_f, β_f]</c>: a direction of length d + 1 ending
+    /// in 1 steps the embedding and the bias (bias gradient <c>scale · x_f</c>), one of length d the embedding only.
     /// </summary>
-    private void StepRow(WarpSide side, int row, float scale, ReadOnlySpan<float> direction, bool updateBias, float alpha)
+    private void StepRow(WarpSide side, int row, float scale, ReadOnlySpan<float> direction, float alpha)
     {
         var idx = side.Features.RowIndices(row);
         var val = side.Features.RowValues(row);
-        int d = _d;
-        var emb = side.Embeddings;
-        var acc = side.EmbeddingAccumulators;
-        var deltas = side.EmbeddingDeltas;
-        var biases = side.Biases;
-        var biasAcc = side.BiasAccumulators;
-        var biasDeltas = side.BiasDeltas;
-        float unused = 0f;
+        int stride = side.Stride;
+        int width = direction.Length;
+        var parameters = side.Parameters;
+        var accumulators = side.Accumulators;
+        var deltas = side.Deltas;
         for (int k = 0; k < idx.Length; k++)
         {
-            int f = idx[k];
+            int offset = idx[k] * stride;
             float g = scale * val[k];
             if (g == 0f) continue;
-            _optimizer.StepVector(emb.AsSpan(f * d, d), acc.AsSpan(f * d, d),
-                deltas is null ? default : deltas.AsSpan(f * d, d), direction, g, alpha);
-            if (updateBias)
-            {
-                if (biasDeltas is null) _optimizer.StepScalar(ref biases[f], ref biasAcc[f], ref unused, g, alpha);
-                else _optimizer.StepScalar(ref biases[f], ref biasAcc[f], ref biasDeltas[f], g, alpha);
-            }
+            _optimizer.StepVector(parameters.AsSpan(offset, width), accumulators.AsSpan(offset, width),
+                deltas is null ? default : deltas.AsSpan(offset, width), direction, g, alpha);
         }
     }
 
