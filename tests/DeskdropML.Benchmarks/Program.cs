@@ -16,6 +16,7 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "quality") return Quality(args.Skip(1).ToArray());
         if (args.Length > 0 && args[0] == "epochs") return Epochs(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? int.Parse(args[2]) : 5);
+        if (args.Length > 0 && args[0] == "partial") return RepeatedPartial(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? int.Parse(args[2]) : 5);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
@@ -59,6 +60,26 @@ public static class Program
             times.Sort();
             cpu.Sort();
             Console.WriteLine($"{threads} thread(s): median epoch {times[times.Count / 2] * 1000:F1} ms wall over {times.Count} epochs (min {times[0] * 1000:F1}, max {times[^1] * 1000:F1}); median process CPU per epoch {cpu[cpu.Count / 2] * 1000:F1} ms");
+        }
+        return 0;
+    }
+
+    /// <summary>Repeats the benchmarked operation (FitPartial of 1 epoch from the same model) and prints time and memory.</summary>
+    private static int RepeatedPartial(string which, int count)
+    {
+        var (train, users, items, d) = which == "synthetic"
+            ? (BenchmarkData.Synthetic.Train, BenchmarkData.Synthetic.Users, BenchmarkData.Synthetic.Items, 32)
+            : (BenchmarkData.Deskdrop.Dataset.Train, BenchmarkData.Deskdrop.Dataset.Users, BenchmarkData.Deskdrop.Dataset.Items, 10);
+        var trainer = new WarpTrainer(new WarpTrainer.Options { NumberOfComponents = d, NumberOfEpochs = 1, Seed = 1 });
+        var model = trainer.Fit(train, users, items);
+        var process = Process.GetCurrentProcess();
+        for (int k = 0; k < count; k++)
+        {
+            var cpu0 = process.TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            trainer.FitPartial(model, train, 1);
+            process.Refresh();
+            Console.WriteLine($"{k}: {watch.Elapsed.TotalSeconds:F3} s wall, {(process.TotalProcessorTime - cpu0).TotalSeconds:F3} s CPU, managed {GC.GetTotalMemory(false) >> 20} MiB, working set {process.WorkingSet64 >> 20} MiB, gen2 GCs {GC.CollectionCount(2)}");
         }
         return 0;
     }
