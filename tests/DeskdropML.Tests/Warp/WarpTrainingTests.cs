@@ -254,6 +254,36 @@ public class WarpTrainingTests
     }
 
     [Fact]
+    public void UserFeaturesWithoutIdentityScoreAColdUserTowardsItsCluster()
+    {
+        // User features: a one-hot of the user's cluster. No user identity.
+        int n = Data.Users.Count;
+        var features = CsrMatrix.FromTriplets(n, 3, Enumerable.Range(0, n).ToArray(), Data.UserCluster, Enumerable.Repeat(1f, n).ToArray());
+        var trainer = new WarpTrainer(new WarpTrainer.Options { NumberOfEpochs = 10, UseUserIdentityFeatures = false, NumberOfComponents = 8 });
+        var model = trainer.Fit(Data.Train, Data.Users, Data.Items, userFeatures: features);
+        Assert.Equal(3, model.UserFeatureCount);
+        int d = model.Dimension;
+        var packed = new float[d + 2];
+        var scores = new float[Data.Items.Count];
+        var top = new int[10];
+        var topScores = new float[10];
+        for (int c = 0; c < 3; c++)
+        {
+            model.ComputeUserRepresentation(new[] { c }, new[] { 1f }, packed);
+            Assert.Equal(1f, packed[d + 1]);
+            model.ScoreItems(packed, scores);
+            DeskdropML.Recommending.TopK.Select(scores, 10, top, topScores);
+            int own = top.Count(i => Data.ItemCluster[i] == c);
+            Assert.True(own >= 8, $"cluster {c}: only {own} of the cold user's top 10 items are from its cluster");
+            // The cold user built from cluster c's feature equals any warm user of cluster c.
+            int warm = Array.IndexOf(Data.UserCluster, c);
+            var warmScores = new float[Data.Items.Count];
+            model.ScoreItems(warm, warmScores);
+            for (int i = 0; i < scores.Length; i++) Assert.Equal(warmScores[i], scores[i], 4);
+        }
+    }
+
+    [Fact]
     public void SampleWeightsScaleTheUpdates()
     {
         // Zero weights mean no WARP updates at all: the parameters stay at their initial values.
