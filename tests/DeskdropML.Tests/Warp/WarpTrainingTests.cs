@@ -136,6 +136,20 @@ public class WarpTrainingTests
         Assert.True(two >= one - 0.03, $"1 thread {one:F4}, 2 threads {two:F4}");
     }
 
+    [Theory]
+    [InlineData(WarpLoss.Bpr)]
+    [InlineData(WarpLoss.KosWarp)]
+    [InlineData(WarpLoss.Logistic)]
+    public void EveryLossRunsMultiThreadedAndUpdatesEveryEpoch(WarpLoss loss)
+    {
+        var reports = new List<WarpEpochInfo>();
+        var model = Trainer(loss, epochs: 3, threads: 2).Fit(Data.Train, Data.Users, Data.Items, progress: new SyncProgress(reports));
+        var initial = new WarpTrainer(new WarpTrainer.Options { NumberOfEpochs = 1, NumberOfComponents = 8, LearningRate = 1e-30f }).Fit(Data.Train, Data.Users, Data.Items);
+        Assert.Equal(3, reports.Count);
+        Assert.All(reports, r => Assert.True(r.UpdateFraction > 0 && double.IsFinite(r.MeanLoss), $"{r}"));
+        Assert.False(model.ItemFeatureParameters.SequenceEqual(initial.ItemFeatureParameters));
+    }
+
     [Fact]
     public void ScoresArePackedDotProductsAndConsistentAcrossAccessors()
     {
