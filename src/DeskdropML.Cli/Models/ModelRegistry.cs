@@ -21,7 +21,7 @@ internal sealed class ModelRegistry
     {
         var text = new TextFeatureOptions();
         var flags = new ModelFlags();
-        return new ModelRegistry(text, flags, new PopularityModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags));
+        return new ModelRegistry(text, flags, new PopularityModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags), new WarpModelSpec(flags, text));
     }
 
     private readonly TextFeatureOptions? _text;
