@@ -13,6 +13,7 @@ public static class DeskdropCli
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
 
         ParseResult parsed = root.Parse(args);

@@ -41,6 +41,12 @@ internal sealed class ModelRegistry
         foreach (var s in _specs.Values) s.AddOptions(command);
     }
 
+    /// <summary>The models <c>tune</c> can search.</summary>
+    public IEnumerable<string> TunableNames => _specs.Values.OfType<ITunableModel>().Select(t => t.Name);
+
+    /// <summary>The tunable model of that name, or null.</summary>
+    public ITunableModel? Tunable(string name) => _specs.TryGetValue(name, out var s) ? s as ITunableModel : null;
+
     public ModelSpec Get(ParseResult parsed)
     {
         string name = parsed.GetValue(ModelOption)!;

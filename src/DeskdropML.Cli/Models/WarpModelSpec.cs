@@ -11,9 +11,37 @@ namespace DeskdropML.Cli.Models;
 /// <c>--model warp</c>: the LightFM-style hybrid factorization (identity features, optional article text
 /// features); users without train interactions are ranked by the popularity fallback.
 /// </summary>
-internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) : ModelSpec
+internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) : ModelSpec, ITunableModel
 {
     public override string Name => "warp";
+
+    public string BudgetName => "epochs";
+
+    public int MinBudget => 5;
+
+    public int MaxBudget => 45;
+
+    /// <summary>The WARP search space of <c>deskdrop tune</c> (documented in docs/tuning.md).</summary>
+    public SearchSpace Space { get; } = new SearchSpace()
+        .AddChoice("components", 8, 16, 32, 64)
+        .AddFloat("learning_rate", 0.01, 0.2, logScale: true)
+        .AddChoice("loss", "warp", "bpr")
+        .AddChoice("max_sampled", 10, 30)
+        .AddChoice("item_alpha", 0.0, 1e-5, 1e-4, 1e-3)
+        .AddChoice("user_alpha", 0.0, 1e-5, 1e-4, 1e-3);
+
+    public TrialFit TrialFit(int threads) => (split, p, epochs) => new WarpTrainer(new WarpTrainer.Options
+    {
+        NumberOfComponents = p.GetInt("components"),
+        LearningRate = p.GetFloat("learning_rate"),
+        Loss = ParseLoss(p.GetString("loss")),
+        MaxSampled = p.GetInt("max_sampled"),
+        ItemAlpha = p.GetFloat("item_alpha"),
+        UserAlpha = p.GetFloat("user_alpha"),
+        NumberOfEpochs = epochs,
+        NumberOfThreads = threads,
+        Seed = p.Seed,
+    }).Fit(split.Train, split.Users, split.Items);
 
     public override void AddOptions(Command command) { }
 
