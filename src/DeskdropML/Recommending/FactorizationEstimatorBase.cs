@@ -1,6 +1,7 @@
 using DeskdropML.Sparse;
 using DeskdropML.Trainers.Popularity;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace DeskdropML.Recommending;
 
@@ -88,13 +89,32 @@ public abstract class FactorizationEstimatorBase<TModel> : IEstimator<Factorizat
 
     /// <summary>
     /// The output schema: the input columns plus the <see cref="float"/> column
-    /// <see cref="FactorizationScoringTransformer.ScoreColumnName"/>. Computed by the same ML.NET chain as the
-    /// transformer, built on one-entry maps, so it checks that the id columns exist and are text.
+    /// <see cref="FactorizationScoringTransformer.ScoreColumnName"/>. Checks that the id columns exist and are scalar
+    /// text and that the label column, if any, is a scalar Single or Double, then asks the same ML.NET chain as the
+    /// transformer (built on one-entry maps) for the shape.
     /// </summary>
+    /// <exception cref="ArgumentException">A column is missing or has the wrong type (the message names it).</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        RequireScalar(inputSchema, UserIdColumnName, "user id", t => t is TextDataViewType, "text (string)");
+        RequireScalar(inputSchema, ItemIdColumnName, "item id", t => t is TextDataViewType, "text (string)");
+        if (LabelColumnName is not null)
+            RequireScalar(inputSchema, LabelColumnName, "label", t => t == NumberDataViewType.Single || t == NumberDataViewType.Double, "Single (float) or Double");
         var dummy = new[] { new KeyValuePair<string, float[]>(string.Empty, new float[3]) };
         return FactorizationScoringTransformer.CreateEstimator(Context, dummy, dummy, UserIdColumnName, ItemIdColumnName)
             .GetOutputSchema(inputSchema);
+    }
+
+    private static void RequireScalar(SchemaShape schema, string name, string what, Func<DataViewType, bool> typeOk, string allowed)
+    {
+        foreach (var column in schema)
+        {
+            if (column.Name != name) continue;
+            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.IsKey || !typeOk(column.ItemType))
+                throw new ArgumentException($"The {what} column '{name}' has type {column.ItemType} ({column.Kind}{(column.IsKey ? ", key" : "")}); it must be a scalar {allowed}.", "inputSchema");
+            return;
+        }
+        throw new ArgumentException($"The input has no {what} column '{name}'.", "inputSchema");
     }
 }
