@@ -1,23 +1,32 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace DeskdropML.Recommending;
 
 /// <summary>
-/// The packed item vectors of a factorization model stored slot-major (one contiguous row of <c>Items</c> floats per
-/// packed slot), so that scoring a user against the whole catalogue is a sequence of vectorised
-/// <c>scores += u[d] * column_d</c> updates rather than one short dot product per item.
+/// The packed item vectors of a factorization model laid out for fast whole-catalogue scoring: items are grouped in
+/// tiles of <see cref="TileItems"/>, and each tile stores slot 0 of its items, then slot 1, and so on, so that a tile
+/// is one contiguous run of memory and its scores are accumulated in vector registers.
 /// </summary>
 /// <remarks>
-/// <c>scores[i] = sum over d = 0 .. P-1 of packedUser[d] * packedItem_i[d]</c>, accumulated in slot order d = 0, 1, ...
-/// in blocks of <see cref="BlockSize"/> items that stay in the L1 cache. The result is deterministic (same input,
-/// same bits) but may differ in the last bits from a dot product summed in another order.
+/// <para><c>scores[i] = packedUser · packedItem_i</c>, evaluated for every item as the fused multiply-add chain
+/// <c>acc = fma(packedItem_i[d], packedUser[d], acc)</c> for d = 0, 1, ..., P-1 starting from 0. Each step is a
+/// correctly rounded FMA, so the result depends only on the two vectors: single-user and batched scoring, any vector
+/// width and any block size give the same bits. It may differ in the last bits from a dot product summed in another
+/// order.</para>
+/// <para>Speed: the catalogue is processed in blocks of about 256 KiB of item data that stay in the L2 cache while all
+/// users of a batch are scored against them, four users at a time (each item vector load feeds four FMAs).</para>
 /// </remarks>
 public sealed class PackedItemMatrix
 {
-    /// <summary>Items per cache block.</summary>
-    public const int BlockSize = 1024;
+    /// <summary>Items per tile (two 256-bit vectors).</summary>
+    public const int TileItems = 16;
 
-    private readonly float[] _slotMajor;
+    private const int UsersPerKernel = 4;
+
+    private readonly float[] _tiles; // [tile][slot][TileItems], zero padded past the last item
+    private readonly int _tileCount;
 
     /// <summary>Copies the packed item vectors of a model.</summary>
     public PackedItemMatrix(IFactorizationModel model)
@@ -25,13 +34,16 @@ public sealed class PackedItemMatrix
         ArgumentNullException.ThrowIfNull(model);
         Items = model.Items.Count;
         PackedLength = model.Dimension + 2;
-        _slotMajor = new float[checked(Items * PackedLength)];
+        _tileCount = (Items + TileItems - 1) / TileItems;
+        _tiles = new float[checked(_tileCount * PackedLength * TileItems)];
         var buffer = new float[PackedLength];
         for (int i = 0; i < Items; i++)
         {
             model.GetPackedItemVector(i, buffer);
-            for (int d = 0; d < PackedLength; d++) _slotMajor[d * Items + i] = buffer[d];
+            int tileBase = i / TileItems * PackedLength * TileItems, lane = i % TileItems;
+            for (int d = 0; d < PackedLength; d++) _tiles[tileBase + d * TileItems + lane] = buffer[d];
         }
+        BlockTiles = Math.Max(1, 65536 / (PackedLength * TileItems));
     }
 
     /// <summary>Number of items.</summary>
@@ -39,6 +51,9 @@ public sealed class PackedItemMatrix
 
     /// <summary>Length of a packed vector (dimension + 2).</summary>
     public int PackedLength { get; }
+
+    /// <summary>Tiles per cache block (about 256 KiB of item data).</summary>
+    public int BlockTiles { get; }
 
     /// <summary>Writes the score of every item for one packed user vector.</summary>
     /// <param name="packedUser">Length <see cref="PackedLength"/>.</param>
@@ -49,14 +64,97 @@ public sealed class PackedItemMatrix
             throw new ArgumentException($"packedUser has length {packedUser.Length}; expected {PackedLength}.", nameof(packedUser));
         if (scores.Length != Items)
             throw new ArgumentException($"scores has length {scores.Length}; expected one per item ({Items}).", nameof(scores));
-        ReadOnlySpan<float> all = _slotMajor;
-        for (int start = 0; start < Items; start += BlockSize)
+        ScoreBatchCore(packedUser, 1, scores);
+    }
+
+    /// <summary>
+    /// Scores several users at once: <paramref name="packedUsers"/> holds <paramref name="userCount"/> packed vectors
+    /// back to back, <paramref name="scores"/> receives <c>userCount</c> rows of <see cref="Items"/> scores.
+    /// </summary>
+    public void ScoreBatch(ReadOnlySpan<float> packedUsers, int userCount, Span<float> scores)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(userCount);
+        if (packedUsers.Length != userCount * PackedLength)
+            throw new ArgumentException($"packedUsers has length {packedUsers.Length}; expected userCount * {PackedLength} = {userCount * PackedLength}.", nameof(packedUsers));
+        if (scores.Length != userCount * Items)
+            throw new ArgumentException($"scores has length {scores.Length}; expected userCount * Items = {userCount * Items}.", nameof(scores));
+        ScoreBatchCore(packedUsers, userCount, scores);
+    }
+
+    private void ScoreBatchCore(ReadOnlySpan<float> packedUsers, int userCount, Span<float> scores)
+    {
+        for (int firstTile = 0; firstTile < _tileCount; firstTile += BlockTiles)
         {
-            int length = Math.Min(BlockSize, Items - start);
-            Span<float> block = scores.Slice(start, length);
-            TensorPrimitives.Multiply(all.Slice(start, length), packedUser[0], block);
-            for (int d = 1; d < PackedLength; d++)
-                TensorPrimitives.MultiplyAdd(all.Slice(d * Items + start, length), packedUser[d], block, block);
+            int endTile = Math.Min(firstTile + BlockTiles, _tileCount);
+            int b = 0;
+            for (; b + UsersPerKernel <= userCount; b += UsersPerKernel)
+                for (int t = firstTile; t < endTile; t++) Kernel4(packedUsers, b, scores, t);
+            for (; b < userCount; b++)
+                for (int t = firstTile; t < endTile; t++) Kernel1(packedUsers, b, scores, t);
+        }
+    }
+
+    /// <summary>One tile x four users: each loaded item vector feeds four FMAs.</summary>
+    private void Kernel4(ReadOnlySpan<float> users, int firstUser, Span<float> scores, int tile)
+    {
+        int p = PackedLength;
+        ref float data = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tiles), tile * p * TileItems);
+        ref float u0 = ref Unsafe.AsRef(in users[firstUser * p]);
+        ref float u1 = ref Unsafe.Add(ref u0, p);
+        ref float u2 = ref Unsafe.Add(ref u0, 2 * p);
+        ref float u3 = ref Unsafe.Add(ref u0, 3 * p);
+        Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default;
+        Vector256<float> a2 = default, b2 = default, a3 = default, b3 = default;
+        for (int d = 0; d < p; d++)
+        {
+            var x = Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems));
+            var y = Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems + 8));
+            var w = Vector256.Create(Unsafe.Add(ref u0, d));
+            a0 = Vector256.FusedMultiplyAdd(x, w, a0); b0 = Vector256.FusedMultiplyAdd(y, w, b0);
+            w = Vector256.Create(Unsafe.Add(ref u1, d));
+            a1 = Vector256.FusedMultiplyAdd(x, w, a1); b1 = Vector256.FusedMultiplyAdd(y, w, b1);
+            w = Vector256.Create(Unsafe.Add(ref u2, d));
+            a2 = Vector256.FusedMultiplyAdd(x, w, a2); b2 = Vector256.FusedMultiplyAdd(y, w, b2);
+            w = Vector256.Create(Unsafe.Add(ref u3, d));
+            a3 = Vector256.FusedMultiplyAdd(x, w, a3); b3 = Vector256.FusedMultiplyAdd(y, w, b3);
+        }
+        Store(scores, firstUser, tile, a0, b0);
+        Store(scores, firstUser + 1, tile, a1, b1);
+        Store(scores, firstUser + 2, tile, a2, b2);
+        Store(scores, firstUser + 3, tile, a3, b3);
+    }
+
+    /// <summary>One tile x one user (same FMA chain per item as <see cref="Kernel4"/>).</summary>
+    private void Kernel1(ReadOnlySpan<float> users, int user, Span<float> scores, int tile)
+    {
+        int p = PackedLength;
+        ref float data = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tiles), tile * p * TileItems);
+        ref float u = ref Unsafe.AsRef(in users[user * p]);
+        Vector256<float> a = default, b = default;
+        for (int d = 0; d < p; d++)
+        {
+            var w = Vector256.Create(Unsafe.Add(ref u, d));
+            a = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems)), w, a);
+            b = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems + 8)), w, b);
+        }
+        Store(scores, user, tile, a, b);
+    }
+
+    private void Store(Span<float> scores, int user, int tile, Vector256<float> low, Vector256<float> high)
+    {
+        int first = tile * TileItems;
+        Span<float> row = scores.Slice(user * Items + first, Math.Min(TileItems, Items - first));
+        if (row.Length == TileItems)
+        {
+            low.CopyTo(row);
+            high.CopyTo(row[8..]);
+        }
+        else
+        {
+            Span<float> tmp = stackalloc float[TileItems];
+            low.CopyTo(tmp);
+            high.CopyTo(tmp[8..]);
+            tmp[..row.Length].CopyTo(row);
         }
     }
 }

@@ -14,11 +14,21 @@ namespace DeskdropML.Recommending;
 /// (<see cref="RecommendationList.IsFallback"/>).</para>
 /// <para><b>Order.</b> Descending score, ties by lower item index (= ordinal item id order), NaN last
 /// (<see cref="TopK.Select"/>). Selection is a heap of size k, no full sort.</para>
-/// <para>All methods are safe to call from several threads at once.</para>
+/// <para><b>Scores.</b> For an <see cref="IFactorizationModel"/> the recommender computes
+/// <c>packedUser · packedItem</c> itself with a cache-blocked <see cref="PackedItemMatrix"/> (a copy of the item
+/// vectors taken at construction), so every factorization trainer gets fast single and batched top-k; the scores equal
+/// the model's up to float rounding and are the same bits in <see cref="Recommend"/>, <see cref="RecommendBatch"/>
+/// and <see cref="ScoreForEvaluation"/>. Other models are asked through <see cref="IRecommenderModel.ScoreItems"/>.</para>
+/// <para>All methods are safe to call from several threads at once (the model's getters must be too).</para>
 /// </remarks>
 public sealed class Recommender
 {
+    /// <summary>Users scored together by <see cref="RecommendBatch"/> so item data is reused from cache.</summary>
+    private const int UserBatch = 16;
+
     private readonly float[] _fallbackScores;
+    private readonly IFactorizationModel? _factorization;
+    private readonly PackedItemMatrix? _itemMatrix;
     private float[]? _unitItemFactors; // items x Dimension, rows normalised; built on first SimilarItems call.
 
     /// <summary>Creates a recommender.</summary>
@@ -40,6 +50,11 @@ public sealed class Recommender
         Model = model;
         KnownInteractions = knownInteractions;
         _fallbackScores = fallbackScores.ToArray();
+        if (model is IFactorizationModel factorization)
+        {
+            _factorization = factorization;
+            _itemMatrix = new PackedItemMatrix(factorization);
+        }
     }
 
     /// <summary>Creates a recommender whose fallback is a popularity model over the same items.</summary>
@@ -82,7 +97,17 @@ public sealed class Recommender
             _fallbackScores.CopyTo(scores);
             return true;
         }
-        Model.ScoreItems(userIndex, scores);
+        if (_factorization is not null)
+        {
+            int p = _itemMatrix!.PackedLength;
+            Span<float> packed = p <= 256 ? stackalloc float[p] : new float[p];
+            _factorization.GetPackedUserVector(userIndex, packed);
+            _itemMatrix.Score(packed, scores);
+        }
+        else
+        {
+            Model.ScoreItems(userIndex, scores);
+        }
         return false;
     }
 
@@ -145,34 +170,59 @@ public sealed class Recommender
                 throw new ArgumentOutOfRangeException(nameof(userIndices), u, $"User index at position {j} is outside [0, {Model.Users.Count}).");
         }
         var results = new int[userIndices.Count][];
-        int next = -1;
+        int next = 0;
         void Work()
         {
             int items = Model.Items.Count;
             int capacity = Math.Min(k, items);
-            var scores = new float[items];
+            int p = _itemMatrix?.PackedLength ?? 0;
+            int batch = _itemMatrix is null ? 1 : UserBatch;
+            var packed = new float[batch * p];
+            var scores = new float[batch * items];
+            var slot = new int[batch];
             var excluded = new bool[items];
             var top = new int[capacity];
             var topScores = new float[capacity];
-            int j;
-            while ((j = Interlocked.Increment(ref next)) < userIndices.Count)
+            int start;
+            while ((start = Interlocked.Add(ref next, batch) - batch) < userIndices.Count)
             {
-                int user = userIndices[j];
-                ScoreForEvaluation(user, scores);
-                ReadOnlySpan<int> known = excludeKnown ? KnownInteractions.RowIndices(user) : default;
-                foreach (int i in known) excluded[i] = true;
-                int n = TopK.Select(scores, capacity, top, topScores, excluded);
-                foreach (int i in known) excluded[i] = false;
-                results[j] = top.AsSpan(0, n).ToArray();
+                int end = Math.Min(start + batch, userIndices.Count);
+                if (_itemMatrix is not null)
+                {
+                    int warm = 0;
+                    for (int j = start; j < end; j++)
+                    {
+                        int user = userIndices[j];
+                        if (IsColdUser(user)) { slot[j - start] = -1; continue; }
+                        _factorization!.GetPackedUserVector(user, packed.AsSpan(warm * p, p));
+                        slot[j - start] = warm++;
+                    }
+                    _itemMatrix.ScoreBatch(packed.AsSpan(0, warm * p), warm, scores.AsSpan(0, warm * items));
+                }
+                else
+                {
+                    slot[0] = ScoreForEvaluation(userIndices[start], scores) ? -1 : 0;
+                }
+                for (int j = start; j < end; j++)
+                {
+                    int user = userIndices[j];
+                    int s = slot[j - start];
+                    ReadOnlySpan<float> userScores = s < 0 ? _fallbackScores : scores.AsSpan(s * items, items);
+                    ReadOnlySpan<int> known = excludeKnown ? KnownInteractions.RowIndices(user) : default;
+                    foreach (int i in known) excluded[i] = true;
+                    int n = TopK.Select(userScores, capacity, top, topScores, excluded);
+                    foreach (int i in known) excluded[i] = false;
+                    results[j] = top.AsSpan(0, n).ToArray();
+                }
             }
         }
-        if (threads == 1 || userIndices.Count < 2)
+        if (threads == 1 || userIndices.Count <= UserBatch)
         {
             Work();
         }
         else
         {
-            int workers = Math.Min(threads, userIndices.Count);
+            int workers = Math.Min(threads, (userIndices.Count + UserBatch - 1) / UserBatch);
             var tasks = new Task[workers];
             for (int w = 0; w < workers; w++) tasks[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             Task.WaitAll(tasks);

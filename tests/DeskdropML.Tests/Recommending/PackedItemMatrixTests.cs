@@ -12,8 +12,9 @@ public sealed class PackedItemMatrixTests
     [Theory]
     [InlineData(1, 0)]
     [InlineData(7, 3)]
-    [InlineData(PackedItemMatrix.BlockSize, 5)]
-    [InlineData(2 * PackedItemMatrix.BlockSize + 37, 16)]
+    [InlineData(PackedItemMatrix.TileItems * 97, 32)]
+    [InlineData(4099, 16)]
+    [InlineData(33, 64)]
     public void ScoresMatchAReferenceDotProduct(int items, int dimension)
     {
         var users = new IdMap(new[] { "u0", "u1" });
@@ -55,6 +56,29 @@ public sealed class PackedItemMatrixTests
                     return false;
             return true;
         }).QuickCheckThrowOnFailure();
+
+    [Theory]
+    [InlineData(7, 1, 0)]
+    [InlineData(7, 41, 5)]
+    [InlineData(9, 5000, 31)]
+    public void BatchAndSingleUserScoringGiveTheSameBits(int users, int items, int dimension)
+    {
+        var model = TestFactorizationModel.Random(new IdMap(Enumerable.Range(0, users).Select(u => $"u{u}")),
+            new IdMap(Enumerable.Range(0, items).Select(i => $"i{i:D5}")), dimension, seed: 3);
+        var matrix = new PackedItemMatrix(model);
+        int p = dimension + 2;
+        var packed = new float[users * p];
+        for (int u = 0; u < users; u++) model.GetPackedUserVector(u, packed.AsSpan(u * p, p));
+        var batch = new float[users * items];
+        matrix.ScoreBatch(packed, users, batch); // 4-user kernel for the first users, 1-user kernel for the rest
+        var single = new float[items];
+        for (int u = 0; u < users; u++)
+        {
+            matrix.Score(packed.AsSpan(u * p, p), single);
+            for (int i = 0; i < items; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(single[i]), BitConverter.SingleToInt32Bits(batch[u * items + i]));
+        }
+    }
 
     [Fact]
     public void WrongLengthsAreRejected()
