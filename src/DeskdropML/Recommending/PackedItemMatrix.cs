@@ -83,33 +83,73 @@ public sealed class PackedItemMatrix
 
     private void ScoreBatchCore(ReadOnlySpan<float> packedUsers, int userCount, Span<float> scores)
     {
+        int p = PackedLength, items = Items;
+        Span<float> scratch = stackalloc float[UsersPerKernel * TileItems]; // the last, partial tile
+        ref float users = ref MemoryMarshal.GetReference(packedUsers);
+        ref float output = ref MemoryMarshal.GetReference(scores);
+        ref float tiles = ref MemoryMarshal.GetArrayDataReference(_tiles);
         for (int firstTile = 0; firstTile < _tileCount; firstTile += BlockTiles)
         {
             int endTile = Math.Min(firstTile + BlockTiles, _tileCount);
             int b = 0;
             for (; b + UsersPerKernel <= userCount; b += UsersPerKernel)
-                for (int t = firstTile; t < endTile; t++) Kernel4(packedUsers, b, scores, t);
+            {
+                ref float u = ref Unsafe.Add(ref users, b * p);
+                for (int t = firstTile; t < endTile; t++)
+                {
+                    ref float data = ref Unsafe.Add(ref tiles, t * p * TileItems);
+                    int first = t * TileItems, valid = Math.Min(TileItems, items - first);
+                    if (valid == TileItems)
+                    {
+                        ref float row = ref Unsafe.Add(ref output, b * items + first);
+                        Kernel4(ref u, p, ref data, ref row, items);
+                    }
+                    else
+                    {
+                        Kernel4(ref u, p, ref data, ref MemoryMarshal.GetReference(scratch), TileItems);
+                        for (int j = 0; j < UsersPerKernel; j++)
+                            scratch.Slice(j * TileItems, valid).CopyTo(scores.Slice((b + j) * items + first, valid));
+                    }
+                }
+            }
             for (; b < userCount; b++)
-                for (int t = firstTile; t < endTile; t++) Kernel1(packedUsers, b, scores, t);
+            {
+                ref float u = ref Unsafe.Add(ref users, b * p);
+                for (int t = firstTile; t < endTile; t++)
+                {
+                    ref float data = ref Unsafe.Add(ref tiles, t * p * TileItems);
+                    int first = t * TileItems, valid = Math.Min(TileItems, items - first);
+                    if (valid == TileItems)
+                    {
+                        Kernel1(ref u, p, ref data, ref Unsafe.Add(ref output, b * items + first));
+                    }
+                    else
+                    {
+                        Kernel1(ref u, p, ref data, ref MemoryMarshal.GetReference(scratch));
+                        scratch[..valid].CopyTo(scores.Slice(b * items + first, valid));
+                    }
+                }
+            }
         }
     }
 
-    /// <summary>One tile x four users: each loaded item vector feeds four FMAs.</summary>
-    private void Kernel4(ReadOnlySpan<float> users, int firstUser, Span<float> scores, int tile)
+    /// <summary>
+    /// One tile x four users (packed vectors at <paramref name="u"/>, stride p): each loaded item vector feeds four
+    /// FMAs. Writes 16 scores per user at <paramref name="dst"/> + user * <paramref name="dstStride"/>. No calls inside,
+    /// so the eight accumulators stay in registers.
+    /// </summary>
+    private static void Kernel4(ref float u, int p, ref float data, ref float dst, int dstStride)
     {
-        int p = PackedLength;
-        ref float data = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tiles), tile * p * TileItems);
-        ref float u0 = ref Unsafe.AsRef(in users[firstUser * p]);
-        ref float u1 = ref Unsafe.Add(ref u0, p);
-        ref float u2 = ref Unsafe.Add(ref u0, 2 * p);
-        ref float u3 = ref Unsafe.Add(ref u0, 3 * p);
+        ref float u1 = ref Unsafe.Add(ref u, p);
+        ref float u2 = ref Unsafe.Add(ref u, 2 * p);
+        ref float u3 = ref Unsafe.Add(ref u, 3 * p);
         Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default;
         Vector256<float> a2 = default, b2 = default, a3 = default, b3 = default;
         for (int d = 0; d < p; d++)
         {
             var x = Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems));
             var y = Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems + 8));
-            var w = Vector256.Create(Unsafe.Add(ref u0, d));
+            var w = Vector256.Create(Unsafe.Add(ref u, d));
             a0 = Vector256.FusedMultiplyAdd(x, w, a0); b0 = Vector256.FusedMultiplyAdd(y, w, b0);
             w = Vector256.Create(Unsafe.Add(ref u1, d));
             a1 = Vector256.FusedMultiplyAdd(x, w, a1); b1 = Vector256.FusedMultiplyAdd(y, w, b1);
@@ -118,18 +158,15 @@ public sealed class PackedItemMatrix
             w = Vector256.Create(Unsafe.Add(ref u3, d));
             a3 = Vector256.FusedMultiplyAdd(x, w, a3); b3 = Vector256.FusedMultiplyAdd(y, w, b3);
         }
-        Store(scores, firstUser, tile, a0, b0);
-        Store(scores, firstUser + 1, tile, a1, b1);
-        Store(scores, firstUser + 2, tile, a2, b2);
-        Store(scores, firstUser + 3, tile, a3, b3);
+        a0.StoreUnsafe(ref dst); b0.StoreUnsafe(ref dst, 8);
+        a1.StoreUnsafe(ref dst, (nuint)dstStride); b1.StoreUnsafe(ref dst, (nuint)(dstStride + 8));
+        a2.StoreUnsafe(ref dst, (nuint)(2 * dstStride)); b2.StoreUnsafe(ref dst, (nuint)(2 * dstStride + 8));
+        a3.StoreUnsafe(ref dst, (nuint)(3 * dstStride)); b3.StoreUnsafe(ref dst, (nuint)(3 * dstStride + 8));
     }
 
-    /// <summary>One tile x one user (same FMA chain per item as <see cref="Kernel4"/>).</summary>
-    private void Kernel1(ReadOnlySpan<float> users, int user, Span<float> scores, int tile)
+    /// <summary>One tile x one user (the same FMA chain per item as <see cref="Kernel4"/>).</summary>
+    private static void Kernel1(ref float u, int p, ref float data, ref float dst)
     {
-        int p = PackedLength;
-        ref float data = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tiles), tile * p * TileItems);
-        ref float u = ref Unsafe.AsRef(in users[user * p]);
         Vector256<float> a = default, b = default;
         for (int d = 0; d < p; d++)
         {
@@ -137,24 +174,7 @@ public sealed class PackedItemMatrix
             a = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems)), w, a);
             b = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref data, (nuint)(d * TileItems + 8)), w, b);
         }
-        Store(scores, user, tile, a, b);
-    }
-
-    private void Store(Span<float> scores, int user, int tile, Vector256<float> low, Vector256<float> high)
-    {
-        int first = tile * TileItems;
-        Span<float> row = scores.Slice(user * Items + first, Math.Min(TileItems, Items - first));
-        if (row.Length == TileItems)
-        {
-            low.CopyTo(row);
-            high.CopyTo(row[8..]);
-        }
-        else
-        {
-            Span<float> tmp = stackalloc float[TileItems];
-            low.CopyTo(tmp);
-            high.CopyTo(tmp[8..]);
-            tmp[..row.Length].CopyTo(row);
-        }
+        a.StoreUnsafe(ref dst);
+        b.StoreUnsafe(ref dst, 8);
     }
 }

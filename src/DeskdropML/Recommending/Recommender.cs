@@ -13,7 +13,8 @@ namespace DeskdropML.Recommending;
 /// matrix), is ranked by the fallback scores (normally popularity) — never by untrained factors. Results say so
 /// (<see cref="RecommendationList.IsFallback"/>).</para>
 /// <para><b>Order.</b> Descending score, ties by lower item index (= ordinal item id order), NaN last
-/// (<see cref="TopK.Select"/>). Selection is a heap of size k, no full sort.</para>
+/// (the rule of <see cref="TopK.Select"/>; results are identical). Selection keeps a heap of size k and rejects most
+/// items with a vectorised threshold test; there is no full sort.</para>
 /// <para><b>Scores.</b> For an <see cref="IFactorizationModel"/> the recommender computes
 /// <c>packedUser · packedItem</c> itself with a cache-blocked <see cref="PackedItemMatrix"/> (a copy of the item
 /// vectors taken at construction), so every factorization trainer gets fast single and batched top-k; the scores equal
@@ -142,7 +143,7 @@ public sealed class Recommender
         int capacity = Math.Min(k, items);
         var top = new int[capacity];
         var topScores = new float[capacity];
-        int n = TopK.Select(scores, capacity, top, topScores, excluded);
+        int n = ThresholdTopK.Select(scores, capacity, top, topScores, excluded);
         var result = new ScoredItem[n];
         for (int j = 0; j < n; j++) result[j] = new ScoredItem(Model.Items[top[j]], scores[top[j]]);
         return new RecommendationList(userId, result, fallback);
@@ -210,7 +211,7 @@ public sealed class Recommender
                     ReadOnlySpan<float> userScores = s < 0 ? _fallbackScores : scores.AsSpan(s * items, items);
                     ReadOnlySpan<int> known = excludeKnown ? KnownInteractions.RowIndices(user) : default;
                     foreach (int i in known) excluded[i] = true;
-                    int n = TopK.Select(userScores, capacity, top, topScores, excluded);
+                    int n = ThresholdTopK.Select(userScores, capacity, top, topScores, excluded);
                     foreach (int i in known) excluded[i] = false;
                     results[j] = top.AsSpan(0, n).ToArray();
                 }
@@ -255,7 +256,7 @@ public sealed class Recommender
         int capacity = Math.Min(k, items);
         var top = new int[capacity];
         var topScores = new float[capacity];
-        int n = TopK.Select(scores, capacity, top, topScores, excluded);
+        int n = ThresholdTopK.Select(scores, capacity, top, topScores, excluded);
         var result = new ScoredItem[n];
         for (int j = 0; j < n; j++) result[j] = new ScoredItem(Model.Items[top[j]], topScores[j]);
         return result;
