@@ -104,6 +104,26 @@ public sealed class FactorizationEstimatorTests
     }
 
     [Fact]
+    public void DelegateEstimatorPlugsATrainerInWithOneLine()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = PlantedData.Create(seed: 12);
+        CsrMatrix? seen = null;
+        var estimator = new FactorizationEstimator<TestFactorizationModel>(ml, "delegate-test",
+            (m, u, i) => { seen = m; return TestLeastSquaresTrainer.Fit(m, u, i, seed: 2); }, labelColumnName: "Label");
+        var t = estimator.Fit(data.TrainView(ml));
+        Assert.Equal("delegate-test", t.ModelKind);
+        Assert.Equal(data.Train.NonZeroCount, seen!.NonZeroCount);
+        Assert.Equal(data.Train.Values.ToArray(), seen.Values.ToArray());
+        var direct = TestLeastSquaresTrainer.Fit(data.Train, data.Users, data.Items, seed: 2);
+        var a = new float[6]; var b = new float[6];
+        t.Model.GetPackedItemVector(3, a);
+        direct.GetPackedItemVector(3, b);
+        Assert.Equal(b, a);
+        Assert.Throws<ArgumentNullException>(() => new FactorizationEstimator<TestFactorizationModel>(ml, "x", null!));
+    }
+
+    [Fact]
     public void EstimatorAppendsAfterMlNetTransforms()
     {
         var ml = new MLContext(seed: 1);
