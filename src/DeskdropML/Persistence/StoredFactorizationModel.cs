@@ -108,7 +108,12 @@ public sealed class StoredFactorizationModel : IFactorizationModel
     }
 
     /// <inheritdoc />
-    public bool HasTrainingInteractions(int userIndex) => _hasTraining[userIndex];
+    public bool HasTrainingInteractions(int userIndex)
+    {
+        if ((uint)userIndex >= (uint)Users.Count)
+            throw new ArgumentOutOfRangeException(nameof(userIndex), userIndex, $"User index must be in [0, {Users.Count}).");
+        return _hasTraining[userIndex];
+    }
 
     /// <summary>
     /// Writes <c>packedUser · packedItem</c> for every item (see <see cref="PackedItemMatrix"/> for the summation order).

@@ -53,6 +53,8 @@ public sealed class FactorizationScoringTransformer : ITransformer
     /// <summary>Temporary column holding the packed item vector and fallback score (dropped from the output).</summary>
     internal const string ItemVectorColumnName = "DeskdropML.PackedItemVector";
 
+    private const string PlaceholderId = "\u0000DeskdropML.NoEntries";
+
     private readonly ITransformer _chain;
     private readonly float[] _fallbackScores;
 
@@ -173,6 +175,10 @@ public sealed class FactorizationScoringTransformer : ITransformer
             vector[packed] = fallback[i];
             items.Add(new(model.Items[i], vector));
         }
+        // ML.NET's MapValue needs at least one pair. A placeholder key mapped to an empty vector scores like a missing
+        // key (fallback for users, NaN for items), so even a real id equal to it is scored by the documented rules.
+        if (users.Count == 0) users.Add(new(PlaceholderId, Array.Empty<float>()));
+        if (items.Count == 0) items.Add(new(PlaceholderId, Array.Empty<float>()));
         var estimator = CreateEstimator(mlContext, users, items, userColumn, itemColumn);
         return estimator.Fit(IdRowsView.OneRow(mlContext, userColumn, itemColumn));
     }

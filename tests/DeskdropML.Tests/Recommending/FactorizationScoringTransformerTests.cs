@@ -39,6 +39,18 @@ public sealed class FactorizationScoringTransformerTests
     }
 
     [Fact]
+    public void ModelWhoseUsersAreAllColdScoresEveryRowByTheFallback()
+    {
+        var ml = new MLContext(seed: 1);
+        var cold = new TestFactorizationModel(Users, Items, 2, new float[6], new float[3], new float[] { 3, -1, 0.5f, 0.5f },
+            new float[] { 0.25f, -1 }, new[] { false, false, false });
+        var t = new FactorizationScoringTransformer(ml, cold, CsrMatrix.Empty(3, 2), new[] { 5f, 6f });
+        var scores = Score(ml, t, ("ann", "x"), ("cy", "y"), ("ann", "none"));
+        Assert.Equal(new[] { 5f, 6f }, scores[..2]);
+        Assert.True(float.IsNaN(scores[2]));
+    }
+
+    [Fact]
     public void DefaultFallbackIsPopularity()
     {
         var ml = new MLContext(seed: 1);
