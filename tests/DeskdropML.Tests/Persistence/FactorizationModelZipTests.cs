@@ -71,10 +71,13 @@ public sealed class FactorizationModelZipTests : IDisposable
         string rowsFile = Path.Combine(_dir, "rows.tsv");
         File.WriteAllLines(rowsFile, pairs.Select(p => $"{p.User}\t{p.Item}"));
 
-        foreach (string mode in new[] { "", "--typed" })
+        // Also a plain ML.NET zip (mlContext.Model.Save only, no typed entry) loaded with ML.NET in the fresh process.
+        string plain = Path.Combine(_dir, "plain.zip");
+        ml.Model.Save(transformer, ml.Data.LoadFromEnumerable(new[] { new PersonArticle() }).Schema, plain);
+        foreach (var (zip, mode) in new[] { (path, ""), (path, "--typed"), (plain, "") })
         {
-            var (exit, stdout, stderr) = RunHost(path, rowsFile, "person", "article", mode);
-            Assert.True(exit == 0, $"ModelHost {mode} exited with {exit}: {stderr}");
+            var (exit, stdout, stderr) = RunHost(zip, rowsFile, "person", "article", mode);
+            Assert.True(exit == 0, $"ModelHost {zip} {mode} exited with {exit}: {stderr}");
             var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Assert.Equal(expected, lines);
         }
