@@ -65,6 +65,36 @@ public abstract class RecommenderContractTests<TModel> where TModel : class, IFa
     }
 
     [Fact]
+    public void Contract_PackedFormAndScoreItemsAgree()
+    {
+        var data = PlantedData.Create(seed: 14);
+        var model = FitModel(data.Train, data.Users, data.Items, seed: 3);
+        Assert.Equal(data.Users.Ids, model.Users.Ids);
+        Assert.Equal(data.Items.Ids, model.Items.Ids);
+        int d = model.Dimension, p = d + 2;
+        Assert.True(d >= 1, $"Dimension {d}");
+        var user = new float[p];
+        var item = new float[p];
+        var scores = new float[data.Items.Count];
+        for (int u = 0; u < data.Users.Count; u += 3)
+        {
+            Assert.Equal(data.Train.RowLength(u) > 0, model.HasTrainingInteractions(u));
+            model.GetPackedUserVector(u, user);
+            Assert.Equal(1f, user[d + 1]); // [p_u, b_u, 1]
+            model.ScoreItems(u, scores);
+            for (int i = 0; i < data.Items.Count; i++)
+            {
+                model.GetPackedItemVector(i, item);
+                Assert.Equal(1f, item[d]); // [q_i, 1, b_i]
+                double expected = 0;
+                for (int j = 0; j < p; j++) expected += (double)user[j] * item[j];
+                Assert.True(Math.Abs(expected - scores[i]) <= 1e-4 * (1 + Math.Abs(expected)),
+                    $"ScoreItems({u})[{i}] = {scores[i]} but packed dot = {expected}");
+            }
+        }
+    }
+
+    [Fact]
     public void Contract_SameSeedGivesBitIdenticalModel()
     {
         var data = PlantedData.Create(seed: 3);
