@@ -89,6 +89,26 @@ public sealed class RecommenderTests
     }
 
     [Fact]
+    public void ConcurrentCallsGiveTheSequentialResults()
+    {
+        var data = PlantedData.Create(seed: 41);
+        var model = TestFactorizationModel.Random(data.Users, data.Items, 5, seed: 9, coldUsers: new[] { 3 });
+        var r = new Recommender(model, data.Train, PopularityModel.Fit(data.Train, data.Users, data.Items));
+        var expected = data.Users.Ids.Select(u => r.Recommend(u, 6).Items).ToArray();
+        var similar = data.Items.Ids.Select(i => r.SimilarItems(i, 4)).ToArray();
+        var fresh = new Recommender(model, data.Train, PopularityModel.Fit(data.Train, data.Users, data.Items));
+        var got = new IReadOnlyList<ScoredItem>[expected.Length];
+        var gotSimilar = new IReadOnlyList<ScoredItem>[similar.Length];
+        Parallel.For(0, Math.Max(expected.Length, similar.Length), new ParallelOptions { MaxDegreeOfParallelism = 4 }, j =>
+        {
+            if (j < got.Length) got[j] = fresh.Recommend(data.Users[j], 6).Items;
+            if (j < gotSimilar.Length) gotSimilar[j] = fresh.SimilarItems(data.Items[j], 4);
+        });
+        for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], got[j]);
+        for (int j = 0; j < similar.Length; j++) Assert.Equal(similar[j], gotSimilar[j]);
+    }
+
+    [Fact]
     public void SimilarItemsIsCosineOfFactorsIgnoringBiases()
     {
         var similar = Create().SimilarItems("a", 4);
