@@ -83,8 +83,11 @@ public sealed class WarpTrainer
         /// <summary>Name of the item id column (used by the ML.NET wrapper). Default "ItemId".</summary>
         public string ItemIdColumnName = "ItemId";
 
-        /// <summary>Name of the label/weight column (used by the ML.NET wrapper). Default "Label".</summary>
-        public string LabelColumnName = "Label";
+        /// <summary>
+        /// Name of the float sample-weight column read by the ML.NET estimator (LightFM's <c>sample_weight</c>);
+        /// <c>null</c> (default) weighs every row 1. Duplicate (user, item) rows are summed.
+        /// </summary>
+        public string? LabelColumnName;
     }
 
     private readonly Options _options;
@@ -109,7 +112,6 @@ public sealed class WarpTrainer
         Require(options.NumberOfThreads >= 1, nameof(Options.NumberOfThreads), options.NumberOfThreads, "must be >= 1");
         Require(!string.IsNullOrEmpty(options.UserIdColumnName), nameof(Options.UserIdColumnName), options.UserIdColumnName, "must be a non-empty column name");
         Require(!string.IsNullOrEmpty(options.ItemIdColumnName), nameof(Options.ItemIdColumnName), options.ItemIdColumnName, "must be a non-empty column name");
-        Require(!string.IsNullOrEmpty(options.LabelColumnName), nameof(Options.LabelColumnName), options.LabelColumnName, "must be a non-empty column name");
         _options = options;
     }
 
