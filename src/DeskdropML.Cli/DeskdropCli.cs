@@ -13,6 +13,8 @@ public static class DeskdropCli
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
 

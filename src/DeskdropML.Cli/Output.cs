@@ -10,7 +10,7 @@ namespace DeskdropML.Cli;
 /// </summary>
 internal sealed class Output
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public Output(bool json)
     {
