@@ -1,0 +1,315 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace DeskdropML.Trainers.Als;
+
+/// <summary>
+/// Small dense kernels for the ALS inner loops on k-vectors and k x k row-major matrices (k = number of factors).
+/// They are inlined loops over <see cref="Vector256{T}"/> with a scalar tail: the spans are short (k is typically
+/// 16..128), so a call per row through a general-purpose library would cost more than the arithmetic.
+/// </summary>
+internal static class AlsKernels
+{
+    /// <summary>Returns <c>x · y</c> over the first <paramref name="n"/> entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ref float x, ref float y, int n)
+    {
+        int i = 0;
+        float sum = 0f;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var acc0 = Vector512<float>.Zero;
+            var acc1 = Vector512<float>.Zero;
+            for (; i <= n - 32; i += 32)
+            {
+                acc0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), acc0);
+                acc1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)(i + 16)), Vector512.LoadUnsafe(ref y, (nuint)(i + 16)), acc1);
+            }
+            if (i <= n - 16)
+            {
+                acc0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), acc0);
+                i += 16;
+            }
+            acc0 += acc1;
+            if (i <= n - 8)
+            {
+                var tail = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), acc0.GetLower());
+                acc0 = Vector512.Create(tail, acc0.GetUpper());
+                i += 8;
+            }
+            sum = Vector512.Sum(acc0);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            var acc0 = Vector256<float>.Zero;
+            var acc1 = Vector256<float>.Zero;
+            for (; i <= n - 16; i += 16)
+            {
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), acc0);
+                acc1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, (nuint)(i + 8)), Vector256.LoadUnsafe(ref y, (nuint)(i + 8)), acc1);
+            }
+            if (i <= n - 8)
+            {
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), acc0);
+                i += 8;
+            }
+            sum = Vector256.Sum(acc0 + acc1);
+        }
+        for (; i < n; i++) sum += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
+        return sum;
+    }
+
+    /// <summary>Returns <c>x · y</c>; the spans must have equal length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
+        Dot(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), x.Length);
+
+    /// <summary><c>dst[0..n) += s * x[0..n)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ref float x, float s, ref float dst, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var vs = Vector512.Create(s);
+            for (; i <= n - 16; i += 16)
+            {
+                var d = Vector512.LoadUnsafe(ref dst, (nuint)i);
+                Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), vs, d).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated && i <= n - 8)
+        {
+            var vs = Vector256.Create(s);
+            for (; i <= n - 8; i += 8)
+            {
+                var d = Vector256.LoadUnsafe(ref dst, (nuint)i);
+                Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, (nuint)i), vs, d).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        for (; i < n; i++) Unsafe.Add(ref dst, i) += s * Unsafe.Add(ref x, i);
+    }
+
+    /// <summary><c>dst += s * x</c>; the spans must have equal length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ReadOnlySpan<float> x, float s, Span<float> dst) =>
+        MultiplyAdd(ref MemoryMarshal.GetReference(x), s, ref MemoryMarshal.GetReference(dst), x.Length);
+
+    /// <summary>
+    /// <c>dst[0..n) += sum over r of coefficients[r] * src_r[0..n)</c> where row r starts <c>r * stride</c> floats after
+    /// <paramref name="src"/>: a fused rank-m update that loads and stores <paramref name="dst"/> once for m rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAddRows(ref float src, int stride, ReadOnlySpan<float> coefficients, ref float dst, int n)
+    {
+        int m = coefficients.Length;
+        int i = 0;
+        if (m == 8 && Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            // The common full block: coefficients broadcast once, two accumulation chains per chunk.
+            var c0 = Vector512.Create(coefficients[0]);
+            var c1 = Vector512.Create(coefficients[1]);
+            var c2 = Vector512.Create(coefficients[2]);
+            var c3 = Vector512.Create(coefficients[3]);
+            var c4 = Vector512.Create(coefficients[4]);
+            var c5 = Vector512.Create(coefficients[5]);
+            var c6 = Vector512.Create(coefficients[6]);
+            var c7 = Vector512.Create(coefficients[7]);
+            nuint st = (nuint)stride;
+            for (; i <= n - 16; i += 16)
+            {
+                nuint o = (nuint)i;
+                var lo = Vector512.LoadUnsafe(ref dst, o);
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o), c0, lo);
+                var hi = Vector512.LoadUnsafe(ref src, o + 4 * st) * c4;
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + st), c1, lo);
+                hi = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 5 * st), c5, hi);
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 2 * st), c2, lo);
+                hi = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 6 * st), c6, hi);
+                lo = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 3 * st), c3, lo);
+                hi = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, o + 7 * st), c7, hi);
+                (lo + hi).StoreUnsafe(ref dst, o);
+            }
+        }
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - 16; i += 16)
+            {
+                var acc = Vector512.LoadUnsafe(ref dst, (nuint)i);
+                for (int r = 0; r < m; r++)
+                    acc = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref src, (nuint)(r * stride + i)), Vector512.Create(coefficients[r]), acc);
+                acc.StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                var acc = Vector256.LoadUnsafe(ref dst, (nuint)i);
+                for (int r = 0; r < m; r++)
+                    acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref src, (nuint)(r * stride + i)), Vector256.Create(coefficients[r]), acc);
+                acc.StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float acc = Unsafe.Add(ref dst, i);
+            for (int r = 0; r < m; r++) acc += coefficients[r] * Unsafe.Add(ref src, r * stride + i);
+            Unsafe.Add(ref dst, i) = acc;
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>sum over e of w_e y_e y_e^T</c> to the upper triangle of the k x k row-major matrix <paramref name="upper"/>,
+    /// for the <c>weights.Length</c> vectors stored contiguously (row-major, k each) in <paramref name="vectors"/>.
+    /// Processes up to 8 vectors per pass with <see cref="MultiplyAddRows"/>. Entries of the strict lower triangle within
+    /// 7 columns of the diagonal receive meaningless values (callers use only the upper triangle).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddOuterUpperMany(ReadOnlySpan<float> vectors, ReadOnlySpan<float> weights, Span<float> upper, int k)
+    {
+        Span<float> coefficients = stackalloc float[8];
+        ref float v0 = ref MemoryMarshal.GetReference(vectors);
+        ref float a0 = ref MemoryMarshal.GetReference(upper);
+        for (int e0 = 0; e0 < weights.Length; e0 += 8)
+        {
+            int m = Math.Min(8, weights.Length - e0);
+            Span<float> c = coefficients[..m];
+            ref float block = ref Unsafe.Add(ref v0, e0 * k);
+            for (int a = 0; a < k; a++)
+            {
+                for (int e = 0; e < m; e++) c[e] = weights[e0 + e] * Unsafe.Add(ref block, e * k + a);
+                int start = a & ~7;
+                MultiplyAddRows(ref Unsafe.Add(ref block, start), k, c, ref Unsafe.Add(ref a0, a * k + start), k - start);
+            }
+        }
+    }
+
+    /// <summary>Copies the upper triangle of a k x k row-major matrix into its lower triangle.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MirrorUpperToLower(Span<float> matrix, int k)
+    {
+        for (int a = 1; a < k; a++)
+            for (int b = 0; b < a; b++)
+                matrix[a * k + b] = matrix[b * k + a];
+    }
+
+    /// <summary>
+    /// <c>result = M v</c> for a <em>symmetric</em> full k x k row-major matrix M, computed as
+    /// <c>sum_a v[a] M[a, :]</c> in fused blocks of 8 rows (no horizontal reductions).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SymmetricMatVec(ReadOnlySpan<float> matrix, ReadOnlySpan<float> v, Span<float> result)
+    {
+        int k = v.Length;
+        ref float m0 = ref MemoryMarshal.GetReference(matrix);
+        ref float r0 = ref MemoryMarshal.GetReference(result);
+        result[..k].Clear();
+        for (int a0 = 0; a0 < k; a0 += 8)
+        {
+            int m = Math.Min(8, k - a0);
+            MultiplyAddRows(ref Unsafe.Add(ref m0, a0 * k), k, v.Slice(a0, m), ref r0, k);
+        }
+    }
+
+    /// <summary>
+    /// Factorizes the symmetric positive definite k x k matrix whose upper triangle is stored in
+    /// <paramref name="upper"/> (row-major) as <c>U^T U</c>, overwriting the upper triangle with U.
+    /// </summary>
+    /// <returns>False when a pivot is not positive (the matrix is not numerically positive definite).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool CholeskyUpper(Span<float> upper, int k)
+    {
+        // Right-looking and blocked by panels of 8 rows: the panel is factorized row by row (updating only panel
+        // rows), then every trailing row receives one fused rank-8 update from the whole panel. Row operations start at
+        // a multiple of 8 so that the vector loops have no scalar tail when k is a multiple of 8; the extra entries they
+        // touch lie in the strict lower triangle, which is never read as data and is zeroed at the end (within 7
+        // columns of the diagonal, the band that CholeskySolveUpper reads).
+        const int Panel = 8;
+        Span<float> coefficients = stackalloc float[Panel];
+        ref float a0 = ref MemoryMarshal.GetReference(upper);
+        for (int j0 = 0; j0 < k; j0 += Panel)
+        {
+            int j1 = Math.Min(k, j0 + Panel);
+            for (int j = j0; j < j1; j++)
+            {
+                ref float rowJ = ref Unsafe.Add(ref a0, j * k);
+                float d = Unsafe.Add(ref rowJ, j);
+                if (!(d > 0f) || !float.IsFinite(d)) return false;
+                d = MathF.Sqrt(d);
+                Scale(ref Unsafe.Add(ref rowJ, j0), 1f / d, k - j0);
+                Unsafe.Add(ref rowJ, j) = d;
+                for (int i = j + 1; i < j1; i++)
+                {
+                    float s = Unsafe.Add(ref rowJ, i);
+                    if (s != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, j0), -s, ref Unsafe.Add(ref a0, i * k + j0), k - j0);
+                }
+            }
+            int m = j1 - j0;
+            Span<float> c8 = coefficients[..m];
+            ref float panel = ref Unsafe.Add(ref a0, j0 * k);
+            for (int i = j1; i < k; i++)
+            {
+                for (int r = 0; r < m; r++) c8[r] = -Unsafe.Add(ref panel, r * k + i);
+                int start = i & ~7;
+                MultiplyAddRows(ref Unsafe.Add(ref panel, start), k, c8, ref Unsafe.Add(ref a0, i * k + start), k - start);
+            }
+        }
+        for (int i = 0; i < k; i++)
+            for (int c = i & ~7; c < i; c++) Unsafe.Add(ref a0, i * k + c) = 0f;
+        return true;
+    }
+
+    /// <summary><c>x[0..n) *= s</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale(ref float x, float s, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(s);
+            for (; i <= n - 16; i += 16) (Vector512.LoadUnsafe(ref x, (nuint)i) * vs).StoreUnsafe(ref x, (nuint)i);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(s);
+            for (; i <= n - 8; i += 8) (Vector256.LoadUnsafe(ref x, (nuint)i) * vs).StoreUnsafe(ref x, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref x, i) *= s;
+    }
+
+    /// <summary>
+    /// Solves <c>U^T U x = b</c> in place (<paramref name="x"/> holds b on entry) with U from <see cref="CholeskyUpper"/>
+    /// (whose strict lower band is zero). <paramref name="work"/> is a k-float buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CholeskySolveUpper(ReadOnlySpan<float> factor, int k, Span<float> x, Span<float> work)
+    {
+        ref float u0 = ref MemoryMarshal.GetReference(factor);
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float w0 = ref MemoryMarshal.GetReference(work);
+        // Forward, U^T z = b: work accumulates sum_(j' < j) U[j', j] z_j' by rows of U (aligned starts only add to
+        // entries already consumed, and U's lower band is zero).
+        work[..k].Clear();
+        for (int j = 0; j < k; j++)
+        {
+            ref float rowJ = ref Unsafe.Add(ref u0, j * k);
+            float z = (Unsafe.Add(ref x0, j) - Unsafe.Add(ref w0, j)) / Unsafe.Add(ref rowJ, j);
+            Unsafe.Add(ref x0, j) = z;
+            int start = (j + 1) & ~7;
+            if (z != 0f) MultiplyAdd(ref Unsafe.Add(ref rowJ, start), z, ref Unsafe.Add(ref w0, start), k - start);
+        }
+        // Backward, U x = z: work holds the solution, zero where not yet computed, so the aligned dot products only
+        // see the entries right of the diagonal.
+        work[..k].Clear();
+        for (int i = k - 1; i >= 0; i--)
+        {
+            ref float rowI = ref Unsafe.Add(ref u0, i * k);
+            int start = i & ~7;
+            float s = Dot(ref Unsafe.Add(ref rowI, start), ref Unsafe.Add(ref w0, start), k - start);
+            Unsafe.Add(ref w0, i) = (Unsafe.Add(ref x0, i) - s) / Unsafe.Add(ref rowI, i);
+        }
+        work[..k].CopyTo(x);
+    }
+}
