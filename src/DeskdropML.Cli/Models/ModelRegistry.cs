@@ -21,7 +21,7 @@ internal sealed class ModelRegistry
     {
         var text = new TextFeatureOptions();
         var flags = new ModelFlags();
-        return new ModelRegistry(text, flags, new PopularityModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags), new WarpModelSpec(flags, text));
+        return new ModelRegistry(text, flags, new PopularityModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags), new WarpModelSpec(flags, text), new AlsModelSpec(flags));
     }
 
     private readonly TextFeatureOptions? _text;
