@@ -57,7 +57,7 @@ internal static class TuneCommand
 
     /// <summary>Runs the tuner with a progress display and prints the trials table on stderr.</summary>
     public static TuningResult Run(ITunableModel tunable, Data.InteractionDataset dataset, int trials, int seed, int threads,
-        TuningMetric metric, double validationFraction, bool halving, Output output)
+        TuningMetric metric, double validationFraction, bool halving, Output output, int? minBudget = null, int? maxBudget = null)
     {
         var tuner = new HyperparameterTuner(new HyperparameterTuner.Options
         {
@@ -66,8 +66,8 @@ internal static class TuneCommand
             Metric = metric,
             ValidationFraction = validationFraction,
             SuccessiveHalving = halving,
-            MinBudget = tunable.MinBudget,
-            MaxBudget = tunable.MaxBudget,
+            MinBudget = minBudget ?? tunable.MinBudget,
+            MaxBudget = maxBudget ?? tunable.MaxBudget,
             NumberOfThreads = threads,
         });
         var result = output.Progress($"Tuning {tunable.Name}", 1, report =>
