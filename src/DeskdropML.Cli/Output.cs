@@ -10,7 +10,7 @@ namespace DeskdropML.Cli;
 /// </summary>
 internal sealed class Output
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public Output(bool json)
     {
@@ -30,6 +30,31 @@ internal sealed class Output
     {
         Human.MarkupLine($"[grey]{Markup.Escape(what)}...[/]");
         return work();
+    }
+
+    /// <summary>
+    /// Runs long work with a progress bar on stderr (a line per tenth of the work when stderr is not a terminal).
+    /// The work receives a callback (units done, description).
+    /// </summary>
+    public T Progress<T>(string title, int total, Func<Action<int, string>, T> work)
+    {
+        if (!Console.IsErrorRedirected)
+        {
+            T result = default!;
+            Human.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask(Markup.Escape(title), maxValue: total);
+                    result = work((done, what) => { task.Value = done; task.Description = Markup.Escape($"{title}: {what}"); });
+                });
+            return result;
+        }
+        Human.MarkupLine($"[grey]{Markup.Escape(title)}...[/]");
+        int step = Math.Max(1, total / 10);
+        return work((done, what) =>
+        {
+            if (done % step == 0 || done == total) Human.MarkupLine($"[grey]  {done}/{total} {Markup.Escape(what)}[/]");
+        });
     }
 
     /// <summary>Prints a JSON object on stdout when --json is on.</summary>

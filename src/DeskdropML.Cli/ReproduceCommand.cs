@@ -72,7 +72,7 @@ internal static class ReproduceCommand
             string? jsonPath = parsed.GetValue(json);
             if (jsonPath is not null)
             {
-                File.WriteAllText(jsonPath, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(jsonPath, root.ToJsonString(Output.JsonOptions));
                 output.Human.MarkupLine($"JSON: {Markup.Escape(jsonPath)}");
             }
             return 0;

@@ -21,6 +21,16 @@ internal sealed class ReproduceContext(string dataDirectory, string outputDirect
     /// <summary>Seeds used for averaged results: 1..3 (1 seed with --quick).</summary>
     public IReadOnlyList<int> Seeds => Quick ? new[] { Seed } : new[] { Seed, Seed + 1, Seed + 2 };
 
+    /// <summary>The best model on <c>deskdrop</c> by test NDCG@10 so far (for the metric cross-check).</summary>
+    public (string Model, double Ndcg, DeskdropML.Recommending.IRecommenderModel Scorer)? BestOnDeskdrop { get; private set; }
+
+    /// <summary>Offers a fitted model as the best on deskdrop.</summary>
+    public void Candidate(string model, DeskdropBenchmarkKind kind, double ndcg, DeskdropML.Recommending.IRecommenderModel scorer)
+    {
+        if (kind == DeskdropBenchmarkKind.Deskdrop && (BestOnDeskdrop is null || ndcg > BestOnDeskdrop.Value.Ndcg))
+            BestOnDeskdrop = (model, ndcg, scorer);
+    }
+
     /// <summary>Loads a benchmark once per run.</summary>
     public DeskdropBenchmark Benchmark(DeskdropBenchmarkKind kind)
     {

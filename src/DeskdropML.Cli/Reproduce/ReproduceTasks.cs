@@ -5,6 +5,7 @@ using DeskdropML.Data;
 using DeskdropML.Evaluation;
 using DeskdropML.Recommending;
 using DeskdropML.Trainers.Popularity;
+using DeskdropML.Tuning;
 using Spectre.Console;
 
 namespace DeskdropML.Cli.Reproduce;
@@ -16,6 +17,13 @@ internal static class ReproduceTasks
     {
         new("data", "Matrices: load, weight, filter, smooth, split (both benchmarks)", DataFacts),
         new("popularity", "Popularity baseline (and 3-day recency popularity)", Popularity),
+        new("warp", "WARP pure collaborative filtering on deskdrop (WARP, BPR, logistic), learning curve", ModelTasks.Warp),
+        new("text", "Text features on deskdrop-text: WARP pure CF vs + raw / + clean TF-IDF, content model", ModelTasks.Text),
+        new("tuned_warp", "WARP tuned on a validation split carved from train (test used once)", ModelTasks.TunedWarp),
+        new("als", "ALS: implicit (paper and implicit-0.7 confidence) and explicit", ModelTasks.Als),
+        new("tuned_als", "ALS tuned on a validation split carved from train (test used once)", ModelTasks.TunedAls),
+        new("ffm", "ML.NET baseline: FieldAwareFactorizationMachine with sampled negatives", ModelTasks.Ffm),
+        new("cross_check", "Metric cross-check: our P/R/NDCG@10 vs ML.NET Ranking.Evaluate NDCG@10 for the best model", ModelTasks.CrossCheck),
     };
 
     private static JsonObject DataFacts(ReproduceContext c)
@@ -54,26 +62,44 @@ internal static class ReproduceTasks
         return result;
     }
 
-    /// <summary>Fits, evaluates on test at k = 10, adds a table row and returns the metrics as JSON.</summary>
-    internal static JsonObject Evaluate(ReproduceContext c, string task, string model, DeskdropBenchmarkKind kind, Func<IRecommenderModel> fit)
+    /// <summary>Fits once, evaluates on test at k = 10, adds a table row and returns the metrics as JSON.</summary>
+    internal static JsonObject Evaluate(ReproduceContext c, string task, string model, DeskdropBenchmarkKind kind, Func<IRecommenderModel> fit) =>
+        EvaluateSeeds(c, task, model, kind, new[] { c.Seed }, _ => fit());
+
+    /// <summary>
+    /// Fits once per seed (users without train interactions ranked by the popularity fallback), evaluates each on
+    /// test at k = 10, adds one table row with the means and returns the per-seed and mean metrics as JSON.
+    /// </summary>
+    internal static JsonObject EvaluateSeeds(ReproduceContext c, string task, string model, DeskdropBenchmarkKind kind, IReadOnlyList<int> seeds, Func<int, IRecommenderModel> fit)
     {
         var ds = c.Benchmark(kind).Dataset;
-        var sw = Stopwatch.StartNew();
-        var fitted = fit();
-        sw.Stop();
-        var r = RankingEvaluator.Evaluate(ds.Train, ds.Test, fitted, new RankingEvaluationOptions { K = 10, NumberOfThreads = c.Threads });
-        return Record(c, task, model, kind, r, sw.Elapsed.TotalSeconds);
-    }
-
-    internal static JsonObject Record(ReproduceContext c, string task, string model, DeskdropBenchmarkKind kind, RankingEvaluationResult r, double fitSeconds)
-    {
-        c.Report.Rows.Add(new ResultRow(task, model, DeskdropBenchmark.NameOf(kind), r.Precision, r.Recall, r.Ndcg, r.Map, fitSeconds, r.UsersEvaluated));
+        var runs = new List<(RankingEvaluationResult Result, double Seconds)>();
+        var perSeed = new JsonArray();
+        foreach (int seed in seeds)
+        {
+            var sw = Stopwatch.StartNew();
+            var fitted = fit(seed);
+            sw.Stop();
+            IRecommenderModel scorer = fitted is PopularityModel ? fitted : new ColdUserFallbackModel(fitted, ds.Train);
+            var r = RankingEvaluator.Evaluate(ds.Train, ds.Test, scorer, new RankingEvaluationOptions { K = 10, NumberOfThreads = c.Threads });
+            runs.Add((r, sw.Elapsed.TotalSeconds));
+            perSeed.Add(new JsonObject { ["seed"] = seed, ["precision"] = r.Precision, ["recall"] = r.Recall, ["ndcg"] = r.Ndcg, ["map"] = r.Map, ["fit_seconds"] = sw.Elapsed.TotalSeconds });
+            c.Candidate(model, kind, r.Ndcg, scorer);
+        }
+        double Mean(Func<RankingEvaluationResult, double> f) => runs.Average(x => f(x.Result));
+        double seconds = runs.Average(x => x.Seconds);
+        var first = runs[0].Result;
+        c.Report.Rows.Add(new ResultRow(task, model, DeskdropBenchmark.NameOf(kind), Mean(r => r.Precision), Mean(r => r.Recall), Mean(r => r.Ndcg), Mean(r => r.Map), seconds, first.UsersEvaluated));
+        c.Output.Human.MarkupLine($"      {Markup.Escape(model)} on {DeskdropBenchmark.NameOf(kind)}: P@10 {MetricsJson.F(Mean(r => r.Precision))}, " +
+            $"R@10 {MetricsJson.F(Mean(r => r.Recall))}, NDCG@10 {MetricsJson.F(Mean(r => r.Ndcg))} (mean of {seeds.Count} seed(s)), fit {seconds:0.00} s");
         return new JsonObject
         {
-            ["model"] = model, ["benchmark"] = DeskdropBenchmark.NameOf(kind), ["k"] = r.K, ["users_evaluated"] = r.UsersEvaluated,
-            ["precision"] = r.Precision, ["recall"] = r.Recall, ["ndcg"] = r.Ndcg, ["map"] = r.Map, ["mrr"] = r.Mrr,
-            ["hit_rate"] = r.HitRate, ["catalog_coverage"] = r.CatalogCoverage, ["fit_seconds"] = fitSeconds,
-            ["warm"] = MetricsJson.Means(r.Warm), ["cold"] = MetricsJson.Means(r.Cold),
+            ["model"] = model, ["benchmark"] = DeskdropBenchmark.NameOf(kind), ["k"] = 10, ["users_evaluated"] = first.UsersEvaluated,
+            ["seeds"] = new JsonArray(seeds.Select(s => (JsonNode)s).ToArray()),
+            ["precision"] = Mean(r => r.Precision), ["recall"] = Mean(r => r.Recall), ["ndcg"] = Mean(r => r.Ndcg), ["map"] = Mean(r => r.Map),
+            ["mrr"] = Mean(r => r.Mrr), ["hit_rate"] = Mean(r => r.HitRate), ["catalog_coverage"] = Mean(r => r.CatalogCoverage),
+            ["fit_seconds"] = seconds, ["per_seed"] = perSeed,
+            ["warm"] = MetricsJson.Means(first.Warm), ["cold"] = MetricsJson.Means(first.Cold),
         };
     }
 }

@@ -24,7 +24,6 @@ public class AlsValidationTests
         { nameof(AlsTrainer.Options.NumberOfThreads), o => o.NumberOfThreads = 0 },
         { nameof(AlsTrainer.Options.UserIdColumnName), o => o.UserIdColumnName = "" },
         { nameof(AlsTrainer.Options.ItemIdColumnName), o => o.ItemIdColumnName = " " },
-        { nameof(AlsTrainer.Options.LabelColumnName), o => o.LabelColumnName = null! },
     };
 
     [Theory]
@@ -44,7 +43,7 @@ public class AlsValidationTests
         Assert.Equal((64, 0.01f, 1f, 15, 3, 1, 42), (o.NumberOfFactors, o.Regularization, o.Alpha, o.NumberOfIterations, o.ConjugateGradientSteps, o.NumberOfThreads, o.Seed));
         Assert.Equal((AlsConfidence.OnePlusAlphaR, AlsSolver.ConjugateGradient, AlsFeedback.Implicit, AlsWeighting.None), (o.Confidence, o.Solver, o.Feedback, o.Weighting));
         Assert.Equal((100f, 0.8f), (o.Bm25K1, o.Bm25B));
-        Assert.Equal(("UserId", "ItemId", "Label"), (o.UserIdColumnName, o.ItemIdColumnName, o.LabelColumnName));
+        Assert.Equal(("UserId", "ItemId", (string?)null), (o.UserIdColumnName, o.ItemIdColumnName, o.LabelColumnName));
     }
 
     [Fact]

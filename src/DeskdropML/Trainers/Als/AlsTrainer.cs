@@ -78,8 +78,11 @@ public sealed class AlsTrainer
         /// <summary>Name of the item id column (for the ML.NET wrapper). Default "ItemId".</summary>
         public string ItemIdColumnName = "ItemId";
 
-        /// <summary>Name of the strength column (for the ML.NET wrapper). Default "Label".</summary>
-        public string LabelColumnName = "Label";
+        /// <summary>
+        /// Name of the float strength column r read by the ML.NET estimator; <c>null</c> (default) gives every row
+        /// r = 1. Duplicate (user, item) rows are summed.
+        /// </summary>
+        public string? LabelColumnName;
 
         internal Options Clone() => (Options)MemberwiseClone();
 
@@ -119,8 +122,6 @@ public sealed class AlsTrainer
                 throw new ArgumentOutOfRangeException(nameof(UserIdColumnName), UserIdColumnName, "UserIdColumnName must be a non-empty column name.");
             if (string.IsNullOrWhiteSpace(ItemIdColumnName))
                 throw new ArgumentOutOfRangeException(nameof(ItemIdColumnName), ItemIdColumnName, "ItemIdColumnName must be a non-empty column name.");
-            if (string.IsNullOrWhiteSpace(LabelColumnName))
-                throw new ArgumentOutOfRangeException(nameof(LabelColumnName), LabelColumnName, "LabelColumnName must be a non-empty column name.");
         }
     }
 

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using DeskdropML.Features;
+using DeskdropML.Trainers.Content;
+using DeskdropML.Trainers.Popularity;
+
+namespace DeskdropML.Cli.Models;
+
+/// <summary>
+/// <c>--model content</c>: cosine between the user's strength-weighted text profile and each item's TF-IDF vector.
+/// Users without a profile (no train items with text) are ranked by popularity.
+/// </summary>
+internal sealed class ContentModelSpec(TextFeatureOptions text) : ModelSpec
+{
+    public override string Name => "content";
+
+    public override void AddOptions(Command command) { }
+
+    public override FittedModel Fit(FitRequest request)
+    {
+        var preset = text.Preset(request.Parsed, TextFeaturePreset.Clean)
+            ?? throw new CliUsageException("--model content needs --features raw or clean");
+        bool sublinear = request.Parsed.GetValue(text.SublinearTf);
+        var ds = request.Dataset;
+        var features = TextFeatureOptions.Build(request.Data, preset, sublinear, request.Output);
+        var sw = Stopwatch.StartNew();
+        var model = new ContentTrainer(new ContentTrainer.Options { NumberOfThreads = request.Threads })
+            .Fit(ds.Train, ds.Users, ds.Items, features.Matrix);
+        var popularity = PopularityModel.Fit(ds.Train, ds.Users, ds.Items);
+        sw.Stop();
+        void Score(int user, Span<float> scores)
+        {
+            if (model.HasProfile(user)) model.ScoreItems(user, scores);
+            else popularity.ScoreItems(user, scores);
+        }
+        var parameters = new JsonObject
+        {
+            ["features"] = preset.ToString().ToLowerInvariant(),
+            ["sublinear_tf"] = sublinear,
+            ["vocabulary"] = features.Vocabulary.Count,
+            ["items_with_text"] = features.MatchedArticles,
+        };
+        return new FittedModel(model, Score, parameters, sw.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+
+namespace DeskdropML.Cli.Models;
+
+/// <summary>
+/// Hyperparameter flags shared by several models. They carry no default here: each model applies its own
+/// default when a flag is absent (so <c>--factors</c> means 64 for ALS and 20 for FFM).
+/// </summary>
+internal sealed class ModelFlags
+{
+    public readonly Option<int?> Components = new("--components") { Description = "warp: latent dimension (default 10)" };
+    public readonly Option<int?> Factors = new("--factors") { Description = "als: factors (default 64); ffm: latent dimension (default 20)" };
+    public readonly Option<int?> Epochs = new("--epochs") { Description = "warp: epochs (default 30)" };
+    public readonly Option<int?> Iterations = new("--iterations") { Description = "als: iterations (default 15); ffm: iterations (default 5)" };
+    public readonly Option<double?> LearningRate = new("--learning-rate") { Description = "warp: learning rate (default 0.05); ffm: (default 0.1)" };
+    public readonly Option<string?> Loss = new("--loss") { Description = "warp: warp | bpr | logistic | kos-warp (default warp)" };
+    public readonly Option<string?> Schedule = new("--schedule") { Description = "warp: adagrad | adadelta (default adagrad)" };
+    public readonly Option<int?> MaxSampled = new("--max-sampled") { Description = "warp: negatives tried per positive (default 10)" };
+    public readonly Option<double?> UserAlpha = new("--user-alpha") { Description = "warp: L2 penalty on user features (default 0)" };
+    public readonly Option<double?> ItemAlpha = new("--item-alpha") { Description = "warp: L2 penalty on item features (default 0)" };
+    public readonly Option<string?> IdentityFeatures = new("--identity-features") { Description = "warp: on | off — per-user/per-item identity features besides side features (default on)" };
+    public readonly Option<double?> Regularization = new("--regularization") { Description = "als: L2 regularization (default 0.01)" };
+    public readonly Option<double?> Alpha = new("--alpha") { Description = "als: confidence scale (default 1)" };
+    public readonly Option<string?> Confidence = new("--confidence") { Description = "als: one-plus-alpha-r (paper, default) | alpha-r (implicit 0.7)" };
+    public readonly Option<string?> Solver = new("--solver") { Description = "als: cg | cholesky (default cg)" };
+    public readonly Option<int?> CgSteps = new("--cg-steps") { Description = "als: conjugate-gradient steps per solve (default 3)" };
+    public readonly Option<string?> Feedback = new("--feedback") { Description = "als: implicit | explicit (default implicit)" };
+    public readonly Option<string?> Weighting = new("--weighting") { Description = "als: none | bm25 | tfidf (default none)" };
+    public readonly Option<int?> Negatives = new("--negatives") { Description = "ffm: sampled negatives per positive (default 4)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Components, Factors, Epochs, Iterations, LearningRate, Loss, Schedule, MaxSampled, UserAlpha, ItemAlpha,
+                     IdentityFeatures, Regularization, Alpha, Confidence, Solver, CgSteps, Feedback, Weighting, Negatives })
+            command.Options.Add(o);
+    }
+}

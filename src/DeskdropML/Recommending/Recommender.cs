@@ -1,0 +1,287 @@
+using System.Numerics.Tensors;
+using DeskdropML.Sparse;
+using DeskdropML.Trainers.Popularity;
+
+namespace DeskdropML.Recommending;
+
+/// <summary>
+/// Top-k recommendation over a trained model with known-item exclusion and a fallback for cold users.
+/// </summary>
+/// <remarks>
+/// <para><b>Cold users.</b> A user id the model does not know, and a known user without training interactions
+/// (<see cref="IFactorizationModel.HasTrainingInteractions"/> false; for other models: an empty row of the known-item
+/// matrix), is ranked by the fallback scores (normally popularity) — never by untrained factors. Results say so
+/// (<see cref="RecommendationList.IsFallback"/>).</para>
+/// <para><b>Order.</b> Descending score, ties by lower item index (= ordinal item id order), NaN last
+/// (the rule of <see cref="TopK.Select"/>; results are identical). Selection keeps a heap of size k and rejects most
+/// items with a vectorised threshold test; there is no full sort.</para>
+/// <para><b>Scores.</b> For an <see cref="IFactorizationModel"/> the recommender computes
+/// <c>packedUser · packedItem</c> itself with a cache-blocked <see cref="PackedItemMatrix"/> (a copy of the item
+/// vectors taken at construction), so every factorization trainer gets fast single and batched top-k; the scores equal
+/// the model's up to float rounding and are the same bits in <see cref="Recommend"/>, <see cref="RecommendBatch"/>
+/// and <see cref="ScoreForEvaluation"/>. Other models are asked through <see cref="IRecommenderModel.ScoreItems"/>.</para>
+/// <para>All methods are safe to call from several threads at once (the model's getters must be too).</para>
+/// </remarks>
+public sealed class Recommender
+{
+    /// <summary>Users scored together by <see cref="RecommendBatch"/> so item data is reused from cache.</summary>
+    private const int UserBatch = 16;
+
+    private readonly float[] _fallbackScores;
+    private readonly IFactorizationModel? _factorization;
+    private readonly PackedItemMatrix? _itemMatrix;
+    private float[]? _unitItemFactors; // items x Dimension, rows normalised; built on first SimilarItems call.
+
+    /// <summary>Creates a recommender.</summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="knownInteractions">User x item matrix (<c>Users.Count x Items.Count</c>) of the items each user
+    /// already has (normally the training matrix); excluded from recommendations on request.</param>
+    /// <param name="fallbackScores">One score per item for cold users (normally popularity); copied.</param>
+    /// <exception cref="ArgumentException">The shapes of the matrix or the fallback do not match the model.</exception>
+    public Recommender(IRecommenderModel model, CsrMatrix knownInteractions, ReadOnlySpan<float> fallbackScores)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(knownInteractions);
+        if (knownInteractions.Rows != model.Users.Count || knownInteractions.Columns != model.Items.Count)
+            throw new ArgumentException(
+                $"knownInteractions is {knownInteractions.Rows} x {knownInteractions.Columns} but the model has {model.Users.Count} users and {model.Items.Count} items.",
+                nameof(knownInteractions));
+        if (fallbackScores.Length != model.Items.Count)
+            throw new ArgumentException($"fallbackScores has {fallbackScores.Length} entries; the model has {model.Items.Count} items.", nameof(fallbackScores));
+        Model = model;
+        KnownInteractions = knownInteractions;
+        _fallbackScores = fallbackScores.ToArray();
+        if (model is IFactorizationModel factorization)
+        {
+            _factorization = factorization;
+            _itemMatrix = new PackedItemMatrix(factorization);
+        }
+    }
+
+    /// <summary>Creates a recommender whose fallback is a popularity model over the same items.</summary>
+    public Recommender(IRecommenderModel model, CsrMatrix knownInteractions, PopularityModel fallback)
+        : this(model, knownInteractions, (fallback ?? throw new ArgumentNullException(nameof(fallback))).ItemScores)
+    {
+        if (fallback.Items.Count != model.Items.Count)
+            throw new ArgumentException($"The fallback model has {fallback.Items.Count} items; the model has {model.Items.Count}.", nameof(fallback));
+    }
+
+    /// <summary>The model that ranks warm users.</summary>
+    public IRecommenderModel Model { get; }
+
+    /// <summary>The known items of every user.</summary>
+    public CsrMatrix KnownInteractions { get; }
+
+    /// <summary>The fallback score of every item.</summary>
+    public ReadOnlySpan<float> FallbackScores => _fallbackScores;
+
+    /// <summary>True when the user with this index is ranked by the fallback (see remarks of the class).</summary>
+    public bool IsColdUser(int userIndex)
+    {
+        CheckUserIndex(userIndex);
+        return Model is IFactorizationModel factorization
+            ? !factorization.HasTrainingInteractions(userIndex)
+            : KnownInteractions.RowLength(userIndex) == 0;
+    }
+
+    /// <summary>
+    /// Writes the scores used to rank items for a user — the model's, or the fallback for a cold user — into
+    /// <paramref name="scores"/> (length <c>Items.Count</c>). Known items are not masked; an evaluator does that.
+    /// </summary>
+    /// <returns>True when the fallback was used.</returns>
+    public bool ScoreForEvaluation(int userIndex, Span<float> scores)
+    {
+        if (scores.Length != Model.Items.Count)
+            throw new ArgumentException($"scores has length {scores.Length}; expected one per item ({Model.Items.Count}).", nameof(scores));
+        if (IsColdUser(userIndex))
+        {
+            _fallbackScores.CopyTo(scores);
+            return true;
+        }
+        if (_factorization is not null)
+        {
+            int p = _itemMatrix!.PackedLength;
+            Span<float> packed = p <= 256 ? stackalloc float[p] : new float[p];
+            _factorization.GetPackedUserVector(userIndex, packed);
+            _itemMatrix.Score(packed, scores);
+        }
+        else
+        {
+            Model.ScoreItems(userIndex, scores);
+        }
+        return false;
+    }
+
+    /// <summary>The top <paramref name="k"/> items for a user id.</summary>
+    /// <param name="userId">External user id; an unknown id gets the fallback ranking (nothing to exclude).</param>
+    /// <param name="k">Number of items wanted (at least 1); fewer are returned when fewer are eligible.</param>
+    /// <param name="excludeKnown">Leave out the user's known items (default).</param>
+    /// <param name="itemFilter">Optional predicate on item ids; only items for which it returns true are eligible.</param>
+    public RecommendationList Recommend(string userId, int k = 10, bool excludeKnown = true, Func<string, bool>? itemFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        int items = Model.Items.Count;
+        var scores = new float[items];
+        var excluded = new bool[items];
+        bool fallback;
+        if (Model.Users.TryGetIndex(userId, out int user))
+        {
+            fallback = ScoreForEvaluation(user, scores);
+            if (excludeKnown)
+                foreach (int i in KnownInteractions.RowIndices(user)) excluded[i] = true;
+        }
+        else
+        {
+            fallback = true;
+            _fallbackScores.CopyTo(scores, 0);
+        }
+        if (itemFilter is not null)
+            for (int i = 0; i < items; i++)
+                if (!excluded[i] && !itemFilter(Model.Items[i])) excluded[i] = true;
+
+        int capacity = Math.Min(k, items);
+        var top = new int[capacity];
+        var topScores = new float[capacity];
+        int n = ThresholdTopK.Select(scores, capacity, top, topScores, excluded);
+        var result = new ScoredItem[n];
+        for (int j = 0; j < n; j++) result[j] = new ScoredItem(Model.Items[top[j]], scores[top[j]]);
+        return new RecommendationList(userId, result, fallback);
+    }
+
+    /// <summary>
+    /// The top <paramref name="k"/> item indices for many users at once, best first, with the same fallback and
+    /// exclusion rules as <see cref="Recommend"/>. Work is spread over <paramref name="threads"/> threads with one
+    /// score buffer and one exclusion mask per thread; the result does not depend on the number of threads.
+    /// </summary>
+    /// <param name="userIndices">User indices (into <c>Model.Users</c>).</param>
+    /// <param name="k">Items per user (at least 1).</param>
+    /// <param name="threads">Worker threads (at least 1; 1 runs on the calling thread).</param>
+    /// <param name="excludeKnown">Leave out each user's known items (default).</param>
+    /// <returns>One array per requested user, in request order; shorter than k when fewer items are eligible.</returns>
+    public int[][] RecommendBatch(IReadOnlyList<int> userIndices, int k, int threads = 1, bool excludeKnown = true)
+    {
+        ArgumentNullException.ThrowIfNull(userIndices);
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1.");
+        for (int j = 0; j < userIndices.Count; j++)
+        {
+            int u = userIndices[j];
+            if ((uint)u >= (uint)Model.Users.Count)
+                throw new ArgumentOutOfRangeException(nameof(userIndices), u, $"User index at position {j} is outside [0, {Model.Users.Count}).");
+        }
+        var results = new int[userIndices.Count][];
+        int next = 0;
+        void Work()
+        {
+            int items = Model.Items.Count;
+            int capacity = Math.Min(k, items);
+            int p = _itemMatrix?.PackedLength ?? 0;
+            int batch = _itemMatrix is null ? 1 : UserBatch;
+            var packed = new float[batch * p];
+            var scores = new float[batch * items];
+            var slot = new int[batch];
+            var excluded = new bool[items];
+            var top = new int[capacity];
+            var topScores = new float[capacity];
+            int start;
+            while ((start = Interlocked.Add(ref next, batch) - batch) < userIndices.Count)
+            {
+                int end = Math.Min(start + batch, userIndices.Count);
+                if (_itemMatrix is not null)
+                {
+                    int warm = 0;
+                    for (int j = start; j < end; j++)
+                    {
+                        int user = userIndices[j];
+                        if (IsColdUser(user)) { slot[j - start] = -1; continue; }
+                        _factorization!.GetPackedUserVector(user, packed.AsSpan(warm * p, p));
+                        slot[j - start] = warm++;
+                    }
+                    _itemMatrix.ScoreBatch(packed.AsSpan(0, warm * p), warm, scores.AsSpan(0, warm * items));
+                }
+                else
+                {
+                    slot[0] = ScoreForEvaluation(userIndices[start], scores) ? -1 : 0;
+                }
+                for (int j = start; j < end; j++)
+                {
+                    int user = userIndices[j];
+                    int s = slot[j - start];
+                    ReadOnlySpan<float> userScores = s < 0 ? _fallbackScores : scores.AsSpan(s * items, items);
+                    ReadOnlySpan<int> known = excludeKnown ? KnownInteractions.RowIndices(user) : default;
+                    foreach (int i in known) excluded[i] = true;
+                    int n = ThresholdTopK.Select(userScores, capacity, top, topScores, excluded);
+                    foreach (int i in known) excluded[i] = false;
+                    results[j] = top.AsSpan(0, n).ToArray();
+                }
+            }
+        }
+        if (threads == 1 || userIndices.Count <= UserBatch)
+        {
+            Work();
+        }
+        else
+        {
+            int workers = Math.Min(threads, (userIndices.Count + UserBatch - 1) / UserBatch);
+            var tasks = new Task[workers];
+            for (int w = 0; w < workers; w++) tasks[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Task.WaitAll(tasks);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> items most similar to an item: cosine similarity of the latent item factors
+    /// <c>q_i · q_j / (|q_i| |q_j|)</c> (bias slots excluded), the item itself left out. An item whose factors are all
+    /// zero has similarity 0 to every item. Needs an <see cref="IFactorizationModel"/>.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The item id is not in the model's catalogue.</exception>
+    /// <exception cref="InvalidOperationException">The model is not a factorization model.</exception>
+    public IReadOnlyList<ScoredItem> SimilarItems(string itemId, int k = 10)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        if (Model is not IFactorizationModel factorization)
+            throw new InvalidOperationException($"SimilarItems needs a factorization model; {Model.GetType().Name} has no item vectors.");
+        if (!Model.Items.TryGetIndex(itemId, out int query))
+            throw new KeyNotFoundException($"Item id '{itemId}' is not in the model's item catalogue ({Model.Items.Count} items).");
+        int items = Model.Items.Count, dim = factorization.Dimension;
+        float[] unit = _unitItemFactors ??= BuildUnitItemFactors(factorization);
+        var scores = new float[items];
+        ReadOnlySpan<float> q = unit.AsSpan(query * dim, dim);
+        for (int i = 0; i < items; i++) scores[i] = TensorPrimitives.Dot(q, unit.AsSpan(i * dim, dim));
+        var excluded = new bool[items];
+        excluded[query] = true;
+        int capacity = Math.Min(k, items);
+        var top = new int[capacity];
+        var topScores = new float[capacity];
+        int n = ThresholdTopK.Select(scores, capacity, top, topScores, excluded);
+        var result = new ScoredItem[n];
+        for (int j = 0; j < n; j++) result[j] = new ScoredItem(Model.Items[top[j]], topScores[j]);
+        return result;
+    }
+
+    private static float[] BuildUnitItemFactors(IFactorizationModel model)
+    {
+        int items = model.Items.Count, dim = model.Dimension;
+        var unit = new float[items * dim];
+        var packed = new float[dim + 2];
+        for (int i = 0; i < items; i++)
+        {
+            model.GetPackedItemVector(i, packed);
+            Span<float> row = unit.AsSpan(i * dim, dim);
+            packed.AsSpan(0, dim).CopyTo(row);
+            float norm = TensorPrimitives.Norm(row);
+            if (norm > 0 && float.IsFinite(norm)) TensorPrimitives.Divide(row, norm, row);
+            else row.Clear();
+        }
+        return unit;
+    }
+
+    private void CheckUserIndex(int userIndex)
+    {
+        if ((uint)userIndex >= (uint)Model.Users.Count)
+            throw new ArgumentOutOfRangeException(nameof(userIndex), userIndex, $"User index must be in [0, {Model.Users.Count}).");
+    }
+}

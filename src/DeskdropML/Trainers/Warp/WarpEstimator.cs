@@ -1,0 +1,51 @@
+using DeskdropML.Recommending;
+using DeskdropML.Sparse;
+using Microsoft.ML;
+
+namespace DeskdropML.Trainers.Warp;
+
+/// <summary>
+/// The ML.NET estimator of the hybrid WARP model: reads (user id, item id, optional weight) rows, fits
+/// <see cref="WarpTrainer"/> and returns a <see cref="FactorizationScoringTransformer"/> whose <c>Score</c> is
+/// <c>p_u · q_i + b_u + b_i</c>. Obtain it from <c>mlContext.Recommenders().Trainers.Warp(...)</c>.
+/// </summary>
+/// <remarks>
+/// With item (user) side features, their ids are the item (user) catalogue: items without interactions are scored
+/// from their features, and an interaction on an id outside the catalogue is an error. Options are validated here,
+/// in the constructor, not at fit time.
+/// </remarks>
+public sealed class WarpEstimator : FactorizationEstimatorBase<WarpModelParameters>
+{
+    private readonly WarpTrainer _trainer;
+    private readonly SideFeatures? _userFeatures;
+    private readonly SideFeatures? _itemFeatures;
+
+    /// <summary>Creates the estimator.</summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="options">Trainer options (validated now; column names are taken from them).</param>
+    /// <param name="userFeatures">Optional user side features (their ids become the user catalogue).</param>
+    /// <param name="itemFeatures">Optional item side features (their ids become the item catalogue).</param>
+    public WarpEstimator(MLContext mlContext, WarpTrainer.Options? options = null, SideFeatures? userFeatures = null, SideFeatures? itemFeatures = null)
+        : base(mlContext,
+            (options ??= new WarpTrainer.Options()).UserIdColumnName,
+            options.ItemIdColumnName,
+            options.LabelColumnName,
+            userFeatures?.Ids,
+            itemFeatures?.Ids)
+    {
+        _trainer = new WarpTrainer(options);
+        Options = options;
+        _userFeatures = userFeatures;
+        _itemFeatures = itemFeatures;
+    }
+
+    /// <summary>The trainer options.</summary>
+    public WarpTrainer.Options Options { get; }
+
+    /// <inheritdoc />
+    protected override string ModelKind => "warp";
+
+    /// <inheritdoc />
+    protected override WarpModelParameters FitCore(CsrMatrix interactions, IdMap users, IdMap items) =>
+        _trainer.Fit(interactions, users, items, _userFeatures?.Matrix, _itemFeatures?.Matrix);
+}
