@@ -27,7 +27,8 @@ internal sealed class AlsModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
         .AddFloat("regularization", 1e-3, 10, logScale: true)
         .AddFloat("alpha", 0.5, 50, logScale: true)
         .AddChoice("confidence", "one-plus-alpha-r", "alpha-r")
-        .AddChoice("weighting", "none", "bm25");
+        .AddChoice("weighting", "none", "bm25")
+        .AddChoice("recency_half_life_days", 0.0, 7.0, 14.0, 30.0, 60.0, 120.0);
 
     public TrialFit TrialFit(int threads) => (split, p, iterations) => new AlsTrainer(new AlsTrainer.Options
     {
@@ -39,9 +40,16 @@ internal sealed class AlsModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
         NumberOfIterations = iterations,
         NumberOfThreads = threads,
         Seed = p.Seed,
-    }).Fit(split.Train, split.Users, split.Items);
+    }).Fit(Decayed(split, p), split.Users, split.Items);
 
     public override void AddOptions(Command command) { }
+
+    /// <summary>The split's train matrix, time-decayed when the trial's half-life is positive (0 = none).</summary>
+    internal static Sparse.CsrMatrix Decayed(TrainingSplit split, TrialParameters p)
+    {
+        double days = p.GetDouble("recency_half_life_days");
+        return days > 0 ? Data.RecencyWeighting.Apply(split.Train, split.Timestamps, days * 86400.0) : split.Train;
+    }
 
     /// <summary>The trainer options the flags describe.</summary>
     public AlsTrainer.Options Options(ParseResult p, int seed, int threads) => new()
@@ -93,7 +101,7 @@ internal sealed class AlsModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
         var ds = request.Dataset;
         var sw = Stopwatch.StartNew();
         var model = request.Output.Progress($"ALS ({options.Feedback}, {options.NumberOfFactors} factors, {options.Solver})", options.NumberOfIterations,
-            report => trainer.Fit(ds.Train, ds.Users, ds.Items, new SyncProgress<AlsIterationInfo>(i =>
+            report => trainer.Fit(flags.TrainMatrix(request.Parsed, ds), ds.Users, ds.Items, new SyncProgress<AlsIterationInfo>(i =>
                 report(i.Iteration, $"iteration {i.Iteration}, objective {i.Objective.ToString("G6", CultureInfo.InvariantCulture)}"))));
         sw.Stop();
         var scorer = new ColdUserFallbackModel(model, ds.Train);
@@ -108,6 +116,7 @@ internal sealed class AlsModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
             ["cg_steps"] = options.ConjugateGradientSteps,
             ["feedback"] = options.Feedback.ToString(),
             ["weighting"] = options.Weighting.ToString(),
+            ["recency_half_life_days"] = request.Parsed.GetValue(flags.RecencyHalfLifeDays),
             ["seed"] = options.Seed,
             ["threads"] = options.NumberOfThreads,
         };

@@ -26,12 +26,22 @@ internal sealed class ModelFlags
     public readonly Option<int?> CgSteps = new("--cg-steps") { Description = "als: conjugate-gradient steps per solve (default 3)" };
     public readonly Option<string?> Feedback = new("--feedback") { Description = "als: implicit | explicit (default implicit)" };
     public readonly Option<string?> Weighting = new("--weighting") { Description = "als: none | bm25 | tfidf (default none)" };
+    public readonly Option<double?> RecencyHalfLifeDays = new("--recency-half-life-days") { Description = "warp, als: multiply each train weight by 0.5^(age / half-life), age measured from the last train interaction (default: no decay)" };
     public readonly Option<int?> Negatives = new("--negatives") { Description = "ffm: sampled negatives per positive (default 4)" };
+
+    /// <summary>The train matrix, decayed by --recency-half-life-days when given.</summary>
+    public Sparse.CsrMatrix TrainMatrix(ParseResult p, Data.InteractionDataset ds)
+    {
+        double? days = p.GetValue(RecencyHalfLifeDays);
+        if (days is null) return ds.Train;
+        if (!(days > 0)) throw new CliUsageException($"--recency-half-life-days must be > 0 (got {days})");
+        return Data.RecencyWeighting.Apply(ds.Train, ds.TrainTimestamps, days.Value * 86400.0);
+    }
 
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { Components, Factors, Epochs, Iterations, LearningRate, Loss, Schedule, MaxSampled, UserAlpha, ItemAlpha,
-                     IdentityFeatures, Regularization, Alpha, Confidence, Solver, CgSteps, Feedback, Weighting, Negatives })
+                     IdentityFeatures, Regularization, Alpha, Confidence, Solver, CgSteps, Feedback, Weighting, Negatives, RecencyHalfLifeDays })
             command.Options.Add(o);
     }
 }

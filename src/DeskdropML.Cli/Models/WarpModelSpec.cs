@@ -28,7 +28,8 @@ internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) :
         .AddChoice("loss", "warp", "bpr")
         .AddChoice("max_sampled", 10, 30)
         .AddChoice("item_alpha", 0.0, 1e-5, 1e-4, 1e-3)
-        .AddChoice("user_alpha", 0.0, 1e-5, 1e-4, 1e-3);
+        .AddChoice("user_alpha", 0.0, 1e-5, 1e-4, 1e-3)
+        .AddChoice("recency_half_life_days", 0.0, 7.0, 14.0, 30.0, 60.0, 120.0);
 
     public TrialFit TrialFit(int threads) => (split, p, epochs) => new WarpTrainer(new WarpTrainer.Options
     {
@@ -41,9 +42,11 @@ internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) :
         NumberOfEpochs = epochs,
         NumberOfThreads = threads,
         Seed = p.Seed,
-    }).Fit(split.Train, split.Users, split.Items);
+    }).Fit(Decayed(split, p), split.Users, split.Items);
 
     public override void AddOptions(Command command) { }
+
+    private static Sparse.CsrMatrix Decayed(TrainingSplit split, TrialParameters p) => AlsModelSpec.Decayed(split, p);
 
     /// <summary>The trainer options the flags describe.</summary>
     public WarpTrainer.Options Options(ParseResult p, int seed, int threads)
@@ -98,7 +101,7 @@ internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) :
         catch (ArgumentOutOfRangeException ex) { throw new CliUsageException($"warp: {ex.ParamName}: {ex.Message.Split('\n')[0]}"); }
         var sw = Stopwatch.StartNew();
         var model = request.Output.Progress($"WARP ({options.Loss}, {options.NumberOfComponents} components)", options.NumberOfEpochs,
-            report => trainer.Fit(ds.Train, ds.Users, ds.Items, null, itemFeatures,
+            report => trainer.Fit(flags.TrainMatrix(request.Parsed, ds), ds.Users, ds.Items, null, itemFeatures,
                 new SyncProgress<WarpEpochInfo>(e => report(e.Epoch, $"epoch {e.Epoch}, loss {e.MeanLoss.ToString("0.000", CultureInfo.InvariantCulture)}"))));
         sw.Stop();
         var scorer = new ColdUserFallbackModel(model, ds.Train);
@@ -114,6 +117,7 @@ internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) :
             ["item_alpha"] = options.ItemAlpha,
             ["features"] = preset?.ToString().ToLowerInvariant() ?? "none",
             ["identity_features"] = options.UseItemIdentityFeatures,
+            ["recency_half_life_days"] = request.Parsed.GetValue(flags.RecencyHalfLifeDays),
             ["seed"] = options.Seed,
             ["threads"] = options.NumberOfThreads,
         };
