@@ -43,10 +43,12 @@ public static class WarpCatalogExtensions
     /// <param name="options">All trainer options.</param>
     /// <param name="userFeatures">Optional user side features.</param>
     /// <param name="itemFeatures">Optional item side features.</param>
-    public static WarpEstimator Warp(this RecommendationTrainers trainers, WarpTrainer.Options options, SideFeatures? userFeatures = null, SideFeatures? itemFeatures = null)
+    /// <param name="userCatalog">Optional fixed user map (without user features).</param>
+    public static WarpEstimator Warp(this RecommendationTrainers trainers, WarpTrainer.Options options, SideFeatures? userFeatures = null, SideFeatures? itemFeatures = null,
+        IdMap? userCatalog = null)
     {
         ArgumentNullException.ThrowIfNull(trainers);
         ArgumentNullException.ThrowIfNull(options);
-        return new WarpEstimator(trainers.Context, options, userFeatures, itemFeatures);
+        return new WarpEstimator(trainers.Context, options, userFeatures, itemFeatures, userCatalog);
     }
 }

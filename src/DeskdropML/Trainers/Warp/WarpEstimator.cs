@@ -25,14 +25,20 @@ public sealed class WarpEstimator : FactorizationEstimatorBase<WarpModelParamete
     /// <param name="options">Trainer options (validated now; column names are taken from them).</param>
     /// <param name="userFeatures">Optional user side features (their ids become the user catalogue).</param>
     /// <param name="itemFeatures">Optional item side features (their ids become the item catalogue).</param>
-    public WarpEstimator(MLContext mlContext, WarpTrainer.Options? options = null, SideFeatures? userFeatures = null, SideFeatures? itemFeatures = null)
+    /// <param name="userCatalog">Optional fixed user map when there are no user features (e.g. a dataset's users, so
+    /// that users without training rows keep their index); they are then cold and scored by the fallback.</param>
+    /// <exception cref="ArgumentException">Both user features and a user catalogue are given.</exception>
+    public WarpEstimator(MLContext mlContext, WarpTrainer.Options? options = null, SideFeatures? userFeatures = null, SideFeatures? itemFeatures = null,
+        IdMap? userCatalog = null)
         : base(mlContext,
             (options ??= new WarpTrainer.Options()).UserIdColumnName,
             options.ItemIdColumnName,
             options.LabelColumnName,
-            userFeatures?.Ids,
+            userFeatures?.Ids ?? userCatalog,
             itemFeatures?.Ids)
     {
+        if (userFeatures is not null && userCatalog is not null)
+            throw new ArgumentException("Give either user features (their ids are the user catalogue) or a user catalogue, not both.", nameof(userCatalog));
         _trainer = new WarpTrainer(options);
         Options = options;
         _userFeatures = userFeatures;
