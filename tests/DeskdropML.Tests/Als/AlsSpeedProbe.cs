@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using DeskdropML.Sparse;
 using DeskdropML.Trainers.Als;
 
@@ -35,56 +34,14 @@ internal static class AlsSpeedProbe
     }
 
     /// <summary>
-    /// Loads the synthetic log: strengths VIEW 1, LIKE 2, BOOKMARK 2.5, FOLLOW 3, COMMENT CREATED 4 summed per
-    /// (user, item), users with at least 5 distinct items kept, a pair is in train when its last row (file order) is
-    /// before <see cref="SyntheticSplit"/>; values log2(1 + sum). Returns the users x items training matrix.
+    /// Loads the synthetic log with the library's pipeline (Deskdrop event strengths, >= 5 distinct items, log2(1 + sum),
+    /// last row in file order, split at <see cref="SyntheticSplit"/>). Returns the kept users x items training matrix.
     /// </summary>
     public static (CsrMatrix Train, int UsersKept, int TestPairs) LoadSynthetic(string path)
     {
-        var userIndex = new Dictionary<string, int>();
-        var itemIndex = new Dictionary<string, int>();
-        var pairs = new Dictionary<long, (float Sum, long Last)>();
-        using (var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress)))
-        {
-            string? line = reader.ReadLine(); // header user,item,timestamp,event
-            while ((line = reader.ReadLine()) is not null)
-            {
-                var parts = line.Split(',');
-                int u = Index(userIndex, parts[0]);
-                int i = Index(itemIndex, parts[1]);
-                long t = long.Parse(parts[2]);
-                float s = parts[3] switch
-                {
-                    "VIEW" => 1f, "LIKE" => 2f, "BOOKMARK" => 2.5f, "FOLLOW" => 3f, "COMMENT CREATED" => 4f,
-                    _ => throw new InvalidDataException($"Unknown event '{parts[3]}' in {path}."),
-                };
-                long key = ((long)u << 32) | (uint)i;
-                pairs[key] = pairs.TryGetValue(key, out var old) ? (old.Sum + s, t) : (s, t);
-            }
-        }
-        var distinct = new int[userIndex.Count];
-        foreach (long key in pairs.Keys) distinct[(int)(key >> 32)]++;
-        var rows = new List<int>();
-        var cols = new List<int>();
-        var vals = new List<float>();
-        int test = 0;
-        foreach (var (key, value) in pairs)
-        {
-            int u = (int)(key >> 32);
-            if (distinct[u] < 5) continue;
-            if (value.Last >= SyntheticSplit) { test++; continue; }
-            rows.Add(u);
-            cols.Add((int)(key & 0xFFFFFFFF));
-            vals.Add(MathF.Log2(1 + value.Sum));
-        }
-        int kept = distinct.Count(d => d >= 5);
-        return (CsrMatrix.FromTriplets(userIndex.Count, itemIndex.Count, rows.ToArray(), cols.ToArray(), vals.ToArray()), kept, test);
-    }
-
-    private static int Index(Dictionary<string, int> map, string id)
-    {
-        if (!map.TryGetValue(id, out int i)) map[id] = i = map.Count;
-        return i;
+        var log = DeskdropML.Data.InteractionCsvLoader.Load(path, new DeskdropML.Data.InteractionCsvOptions { EventColumn = "event" });
+        var ds = DeskdropML.Data.InteractionDataset.Build(log, new DeskdropML.Data.DatasetOptions { SplitTime = SyntheticSplit });
+        return (ds.Train, ds.Summary.UsersKept, ds.Summary.TestPairs);
     }
 
     /// <summary>Fits once per (solver, threads) and prints the median and minimum iteration time.</summary>
