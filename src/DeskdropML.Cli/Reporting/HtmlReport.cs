@@ -37,48 +37,57 @@ internal static class HtmlReport
         }
         html.Append("</table>");
 
-        if (data.Rows.Count > 0)
-            Figure(html, "Metrics per model", MetricBars(data.Rows));
+        // Each chart is embedded as SVG and also written as a PNG beside the report (for READMEs and slides).
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        foreach (var group in data.Rows.GroupBy(r => r.Benchmark))
+            Figure(html, $"Metrics per model on {group.Key}", MetricBars(group.ToList()), Path.Combine(folder, $"metrics-{group.Key}.png"), 60 + 28 * group.Count());
         if (data.LearningCurves.Count > 0)
-            Figure(html, "Learning curves (validation precision@10 per epoch)", Lines(data.LearningCurves, "epoch", "validation precision@10", markersOnly: false));
+            Figure(html, "Learning curves (validation precision@10 per epoch)", Lines(data.LearningCurves, "epoch", "validation precision@10", markersOnly: false), Path.Combine(folder, "learning-curve.png"));
         if (data.TuningTrials.Count > 0)
-            Figure(html, "Tuning trials (validation score per trial)", Lines(data.TuningTrials, "trial", "validation NDCG@10", markersOnly: true));
+            Figure(html, "Tuning trials (validation score per trial)", Lines(data.TuningTrials, "trial", "validation NDCG@10", markersOnly: true), Path.Combine(folder, "tuning-trials.png"));
         html.Append("</body></html>");
         File.WriteAllText(path, html.ToString());
     }
 
-    private static void Figure(StringBuilder html, string caption, string svg) =>
-        html.Append("<figure>").Append(svg).Append("<figcaption>").Append(Enc(caption)).Append("</figcaption></figure>");
+    private static void Figure(StringBuilder html, string caption, (Plot Plot, int Width) chart, string pngPath, int? height = null)
+    {
+        int h = Math.Max(Height, height ?? Height);
+        chart.Plot.SavePng(pngPath, chart.Width, h);
+        html.Append("<figure>").Append(chart.Plot.GetSvgXml(chart.Width, h)).Append("<figcaption>").Append(Enc(caption)).Append("</figcaption></figure>");
+    }
 
-    private static string MetricBars(IReadOnlyList<ResultRow> rows)
+    /// <summary>Horizontal grouped bars (P@10, R@10, NDCG@10 per model) for one benchmark, best NDCG at the top.</summary>
+    private static (Plot, int) MetricBars(IReadOnlyList<ResultRow> rows)
     {
         var plot = new Plot();
-        string[] metrics = { "P@10", "R@10", "NDCG@10", "MAP@10" };
+        string[] metrics = { "P@10", "R@10", "NDCG@10" };
         var palette = new ScottPlot.Palettes.Category10();
+        var ordered = rows.OrderBy(r => r.Ndcg).ToList();
         var bars = new List<Bar>();
-        int groups = rows.Count;
         double width = 0.8 / metrics.Length;
-        for (int m = 0; m < metrics.Length; m++)
+        for (int g = 0; g < ordered.Count; g++)
         {
-            for (int g = 0; g < groups; g++)
+            var r = ordered[g];
+            for (int m = 0; m < metrics.Length; m++)
             {
-                var r = rows[g];
-                double value = m switch { 0 => r.Precision, 1 => r.Recall, 2 => r.Ndcg, _ => r.Map };
-                bars.Add(new Bar { Position = g + (m - (metrics.Length - 1) / 2.0) * width, Value = value, FillColor = palette.GetColor(m), Size = width * 0.95 });
+                double value = m switch { 0 => r.Precision, 1 => r.Recall, _ => r.Ndcg };
+                bars.Add(new Bar { Position = g + (m - (metrics.Length - 1) / 2.0) * width, Value = value, FillColor = palette.GetColor(m), Size = width * 0.95, Orientation = Orientation.Horizontal });
             }
         }
         plot.Add.Bars(bars);
-        var ticks = new Tick[groups];
-        for (int g = 0; g < groups; g++) ticks[g] = new Tick(g, $"{rows[g].Model}\n{rows[g].Benchmark}");
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        var ticks = new Tick[ordered.Count];
+        for (int g = 0; g < ordered.Count; g++) ticks[g] = new Tick(g, ordered[g].Model);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Left.MajorTickStyle.Length = 0;
         for (int m = 0; m < metrics.Length; m++) plot.Legend.ManualItems.Add(new LegendItem { LabelText = metrics[m], FillColor = palette.GetColor(m) });
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.Axes.Margins(bottom: 0);
-        plot.YLabel("metric value");
-        return plot.GetSvgXml(Math.Max(Width, 110 * groups), Height);
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Axes.Margins(left: 0);
+        plot.XLabel("metric value (k = 10)");
+        plot.Title(ordered.Count > 0 ? ordered[0].Benchmark : "");
+        return (plot, Width);
     }
 
-    private static string Lines(IReadOnlyList<Series> series, string xLabel, string yLabel, bool markersOnly)
+    private static (Plot, int) Lines(IReadOnlyList<Series> series, string xLabel, string yLabel, bool markersOnly)
     {
         var plot = new Plot();
         foreach (var s in series)
@@ -90,7 +99,7 @@ internal static class HtmlReport
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.LowerRight);
-        return plot.GetSvgXml(Width, Height);
+        return (plot, Width);
     }
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);

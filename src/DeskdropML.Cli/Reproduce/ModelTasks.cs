@@ -120,7 +120,9 @@ internal static class ModelTasks
     {
         var ds = c.Benchmark(Deskdrop).Dataset;
         int trials = c.Quick ? 3 : 27;
-        var result = TuneCommand.Run(tunable, ds, trials, c.Seed, c.Threads, TuningMetric.Ndcg, 0.2, halving: true, c.Output,
+        // WARP with more than one thread is Hogwild (not bit-reproducible): the reproduce run keeps it single-threaded.
+        int threads = tunable is WarpModelSpec ? 1 : c.Threads;
+        var result = TuneCommand.Run(tunable, ds, trials, c.Seed, threads, TuningMetric.Ndcg, 0.2, halving: true, c.Output,
             minBudget: c.Quick ? 2 : tunable.MinBudget, maxBudget: c.Quick ? 6 : tunable.MaxBudget);
         var json = result.ToJson(tunable.Name);
         var trialScores = result.Trials.Select(t => t.Score).ToList();
