@@ -120,8 +120,10 @@ public static class RankingEvaluator
             {
                 Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => Work());
             }
-            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            catch (AggregateException e)
             {
+                // Several workers can fail on the same faulty scorer at once: surface the first failure as it was
+                // thrown, whatever the timing, instead of a wrapper whose shape depends on the race.
                 ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             }
         }

@@ -143,7 +143,7 @@ public sealed class Recommender
         int capacity = Math.Min(k, items);
         var top = new int[capacity];
         var topScores = new float[capacity];
-        int n = ThresholdTopK.Select(scores, capacity, top, topScores, excluded);
+        int n = TopK.Select(scores, capacity, top, topScores, excluded);
         var result = new ScoredItem[n];
         for (int j = 0; j < n; j++) result[j] = new ScoredItem(Model.Items[top[j]], scores[top[j]]);
         return new RecommendationList(userId, result, fallback);
@@ -211,7 +211,7 @@ public sealed class Recommender
                     ReadOnlySpan<float> userScores = s < 0 ? _fallbackScores : scores.AsSpan(s * items, items);
                     ReadOnlySpan<int> known = excludeKnown ? KnownInteractions.RowIndices(user) : default;
                     foreach (int i in known) excluded[i] = true;
-                    int n = ThresholdTopK.Select(userScores, capacity, top, topScores, excluded);
+                    int n = TopK.Select(userScores, capacity, top, topScores, excluded);
                     foreach (int i in known) excluded[i] = false;
                     results[j] = top.AsSpan(0, n).ToArray();
                 }
@@ -256,7 +256,7 @@ public sealed class Recommender
         int capacity = Math.Min(k, items);
         var top = new int[capacity];
         var topScores = new float[capacity];
-        int n = ThresholdTopK.Select(scores, capacity, top, topScores, excluded);
+        int n = TopK.Select(scores, capacity, top, topScores, excluded);
         var result = new ScoredItem[n];
         for (int j = 0; j < n; j++) result[j] = new ScoredItem(Model.Items[top[j]], topScores[j]);
         return result;

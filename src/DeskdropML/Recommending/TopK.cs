@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace DeskdropML.Recommending;
 
 /// <summary>
@@ -5,8 +9,11 @@ namespace DeskdropML.Recommending;
 /// </summary>
 /// <remarks>
 /// Order: descending score; equal scores are ordered by ascending item index (the tie rule used by the
-/// evaluator and by every recommender). NaN scores rank below every other score. Runs in
-/// O(n log k) with a binary min-heap of size k and allocates nothing.
+/// evaluator and by every recommender). NaN scores rank below every other score. A binary min-heap of size k holds
+/// the best items so far and nothing is allocated. Once k items are held, an item can only enter when its score is strictly greater than the worst kept score
+/// (an equal score loses the tie because items are scanned in increasing index order). That test is done eight
+/// scores at a time with a vector comparison, so most of the catalogue is rejected without touching the heap or the
+/// exclusion mask. NaN never compares greater, so it is rejected too, as <see cref="TopK.Select"/> would.
 /// </remarks>
 public static class TopK
 {
@@ -17,7 +24,7 @@ public static class TopK
     /// <param name="scores">One score per item.</param>
     /// <param name="k">How many to select; fewer are returned when fewer items are eligible.</param>
     /// <param name="indices">Receives the selected indices, best first; length at least k.</param>
-    /// <param name="topScores">Receives their scores; length at least k.</param>
+    /// <param name="topScores">Receives their scores (NaN reported as negative infinity); length at least k.</param>
     /// <param name="excluded">Optional mask of items that must not be returned.</param>
     /// <returns>The number of items written.</returns>
     public static int Select(ReadOnlySpan<float> scores, int k, Span<int> indices, Span<float> topScores, ReadOnlySpan<bool> excluded = default)
@@ -28,29 +35,55 @@ public static class TopK
         if (!excluded.IsEmpty && excluded.Length != scores.Length)
             throw new ArgumentException("The exclusion mask must have one entry per item.", nameof(excluded));
         if (k == 0) return 0;
+        bool hasMask = !excluded.IsEmpty;
+        int n = scores.Length, size = 0, i = 0;
 
-        // Min-heap on (score, -index): the root is the worst of the kept items.
-        int size = 0;
-        for (int i = 0; i < scores.Length; i++)
+        // Fill phase: the first k eligible items enter unconditionally.
+        for (; i < n && size < k; i++)
         {
-            if (!excluded.IsEmpty && excluded[i]) continue;
+            if (hasMask && excluded[i]) continue;
             float s = scores[i];
             if (float.IsNaN(s)) s = float.NegativeInfinity;
-            if (size < k)
+            indices[size] = i;
+            topScores[size] = s;
+            SiftUp(indices, topScores, size);
+            size++;
+        }
+
+        if (size == k)
+        {
+            float worst = topScores[0];
+            ref float start = ref MemoryMarshal.GetReference(scores);
+            if (Vector256.IsHardwareAccelerated)
             {
-                indices[size] = i;
-                topScores[size] = s;
-                SiftUp(indices, topScores, size);
-                size++;
+                for (; i + 8 <= n; i += 8)
+                {
+                    var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                    uint mask = Vector256.GreaterThan(v, Vector256.Create(worst)).ExtractMostSignificantBits();
+                    while (mask != 0)
+                    {
+                        int j = i + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                        mask &= mask - 1;
+                        float s = Unsafe.Add(ref start, j);
+                        if (s <= worst || (hasMask && excluded[j])) continue; // worst may have risen within this chunk
+                        indices[0] = j;
+                        topScores[0] = s;
+                        SiftDown(indices, topScores, 0, size);
+                        worst = topScores[0];
+                    }
+                }
             }
-            else if (Better(s, i, topScores[0], indices[0]))
+            for (; i < n; i++)
             {
+                float s = scores[i];
+                if (!(s > worst) || (hasMask && excluded[i])) continue;
                 indices[0] = i;
                 topScores[0] = s;
                 SiftDown(indices, topScores, 0, size);
+                worst = topScores[0];
             }
         }
-        // Heap sort in place: repeatedly move the worst to the end.
+
         for (int end = size - 1; end > 0; end--)
         {
             (indices[0], indices[end]) = (indices[end], indices[0]);
