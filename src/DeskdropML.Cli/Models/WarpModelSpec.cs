@@ -1,3 +1,4 @@
+using DeskdropML.Recommending;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using DeskdropML.Recommending;
 using System.Diagnostics;
 using DeskdropML.Data;
 using DeskdropML.Evaluation;

@@ -1,16 +1,16 @@
-using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 using DeskdropML.Trainers.Popularity;
 
-namespace DeskdropML.Tuning;
+namespace DeskdropML.Recommending;
 
 /// <summary>
 /// Wraps a model so that users without any training interaction are ranked by popularity (number of distinct
 /// training users per item) instead of by the model's untrained parameters; warm users keep the model's scores.
 /// </summary>
 /// <remarks>
-/// A minimal helper for honest tuning: in a time-carved validation split some users are cold (all their pairs fall
-/// after the validation cut), and ranking them by random factors would add noise to the selection metric.
+/// The evaluation-time form of the fallback that <see cref="Recommender"/> applies for top-k: the tuner, the command
+/// line and <c>reproduce</c> evaluate every trained model through it. In a time-carved split some users are cold (all
+/// their pairs fall after the cut); ranking them by untrained factors would rank by noise or by item index.
 /// </remarks>
 public sealed class ColdUserFallbackModel : IRecommenderModel
 {
