@@ -50,3 +50,21 @@ public enum WarpLearningSchedule
     /// </summary>
     Adadelta,
 }
+
+/// <summary>Which items <see cref="WarpTrainer"/> draws negatives from (WARP, BPR and k-OS WARP).</summary>
+public enum WarpNegativeSampling
+{
+    /// <summary>Uniformly from the whole catalogue (every column of the interactions matrix), as LightFM does.
+    /// Items without any training interaction are then only ever negatives, so their biases drift down.</summary>
+    AllItems,
+
+    /// <summary>
+    /// Uniformly from the items that have at least one stored entry in the interactions matrix
+    /// given to <see cref="WarpTrainer.Fit"/> (the training data; for <see cref="WarpTrainer.FitPartial"/> the matrix
+    /// given there). Items outside that set receive no gradient through their own identity parameters; they are
+    /// scored by whatever they share with trained items (side features) plus their initial parameters. The WARP rank
+    /// weight uses the number of candidate items instead of the catalogue size. Uses training data only, so it does
+    /// not leak test information; see docs/hybrid.md for when it helps.
+    /// </summary>
+    TrainItems,
+}
