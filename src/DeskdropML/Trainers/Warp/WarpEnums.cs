@@ -5,10 +5,11 @@ public enum WarpLoss
 {
     /// <summary>
     /// Weighted Approximate-Rank Pairwise loss (Weston et al. 2011), as in LightFM. For a positive pair (u, i)
-    /// with score s_ui, negatives j are drawn uniformly from the catalogue (never a known positive of u) until
+    /// with score s_ui, negatives j are drawn uniformly from the catalogue, or from the items seen in training
+    /// (see <see cref="WarpNegativeSampling"/>), never a known positive of u, until
     /// one violates <c>s_uj &gt; s_ui - 1</c> or <c>MaxSampled</c> draws were made. With N draws to the
     /// violation the sample loss is <c>w_ui · L · (1 - s_ui + s_uj)</c> where
-    /// <c>L = ln(max(1, floor((n_items - 1) / N)))</c> (capped at 10) estimates the rank of i.
+    /// <c>L = ln(max(1, floor((n - 1) / N)))</c> (capped at 10), n the number of negative candidates, estimates the rank of i.
     /// </summary>
     Warp,
 
