@@ -5,10 +5,11 @@ public enum WarpLoss
 {
     /// <summary>
     /// Weighted Approximate-Rank Pairwise loss (Weston et al. 2011), as in LightFM. For a positive pair (u, i)
-    /// with score s_ui, negatives j are drawn uniformly from the catalogue (never a known positive of u) until
+    /// with score s_ui, negatives j are drawn uniformly from the catalogue, or from the items seen in training
+    /// (see <see cref="WarpNegativeSampling"/>), never a known positive of u, until
     /// one violates <c>s_uj &gt; s_ui - 1</c> or <c>MaxSampled</c> draws were made. With N draws to the
     /// violation the sample loss is <c>w_ui · L · (1 - s_ui + s_uj)</c> where
-    /// <c>L = ln(max(1, floor((n_items - 1) / N)))</c> (capped at 10) estimates the rank of i.
+    /// <c>L = ln(max(1, floor((n - 1) / N)))</c> (capped at 10), n the number of negative candidates, estimates the rank of i.
     /// </summary>
     Warp,
 
@@ -49,4 +50,22 @@ public enum WarpLearningSchedule
     /// The learning rate option is not used.
     /// </summary>
     Adadelta,
+}
+
+/// <summary>Which items <see cref="WarpTrainer"/> draws negatives from (WARP, BPR and k-OS WARP).</summary>
+public enum WarpNegativeSampling
+{
+    /// <summary>Uniformly from the whole catalogue (every column of the interactions matrix), as LightFM does.
+    /// Items without any training interaction are then only ever negatives, so their biases drift down.</summary>
+    AllItems,
+
+    /// <summary>
+    /// Uniformly from the items that have at least one stored entry in the interactions matrix
+    /// given to <see cref="WarpTrainer.Fit"/> (the training data; for <see cref="WarpTrainer.FitPartial"/> the matrix
+    /// given there). Items outside that set receive no gradient through their own identity parameters; they are
+    /// scored by whatever they share with trained items (side features) plus their initial parameters. The WARP rank
+    /// weight uses the number of candidate items instead of the catalogue size. Uses training data only, so it does
+    /// not leak test information; see docs/hybrid.md for when it helps.
+    /// </summary>
+    TrainItems,
 }

@@ -31,6 +31,9 @@ internal sealed class WarpSgd
     private readonly float _itemAlpha;
     private readonly int _d;
     private readonly int _itemCount;
+    // Negative candidates: null means all items 0.._itemCount-1; else the listed items. _candidateCount is their number.
+    private readonly int[]? _candidates;
+    private readonly int _candidateCount;
     private readonly int[] _pairUsers;
     private readonly int[] _activeUsers;
 
@@ -48,6 +51,8 @@ internal sealed class WarpSgd
         _itemAlpha = options.ItemAlpha;
         _d = users.Components;
         _itemCount = interactions.Columns;
+        _candidates = options.NegativeSampling == WarpNegativeSampling.TrainItems ? ItemsWithEntries(interactions) : null;
+        _candidateCount = _candidates?.Length ?? _itemCount;
 
         var pointers = interactions.RowPointers;
         _pairUsers = new int[interactions.NonZeroCount];
@@ -61,6 +66,29 @@ internal sealed class WarpSgd
         active = 0;
         for (int u = 0; u < interactions.Rows; u++)
             if (pointers[u + 1] > pointers[u]) _activeUsers[active++] = u;
+    }
+
+    /// <summary>The items (ascending) that have at least one stored entry in <paramref name="interactions"/>.</summary>
+    internal static int[] ItemsWithEntries(CsrMatrix interactions)
+    {
+        var seen = new bool[interactions.Columns];
+        foreach (int i in interactions.ColumnIndices) seen[i] = true;
+        int count = 0;
+        foreach (bool b in seen) if (b) count++;
+        var items = new int[count];
+        count = 0;
+        for (int i = 0; i < seen.Length; i++) if (seen[i]) items[count++] = i;
+        return items;
+    }
+
+    /// <summary>Number of items negatives are drawn from (the catalogue, or the items with training entries).</summary>
+    internal int NegativeCandidateCount => _candidateCount;
+
+    /// <summary>Draws one negative candidate uniformly (one generator call in both modes).</summary>
+    private int DrawCandidate(ref WarpRandom rng)
+    {
+        int r = rng.NextInt(_candidateCount);
+        return _candidates is null ? r : _candidates[r];
     }
 
     /// <summary>
@@ -193,14 +221,14 @@ internal sealed class WarpSgd
     {
         int j = FindViolatingNegative(ref rng, u, positiveScore, s.User, s.Negative, out int sampled, out float negativeScore);
         if (j < 0) return;
-        float c = MathF.Min(weight * WarpRankWeight(_itemCount, sampled), MaxLoss);
+        float c = MathF.Min(weight * WarpRankWeight(_candidateCount, sampled), MaxLoss);
         s.LossSum += c * (1f - positiveScore + negativeScore);
         s.Updates++;
         ApplyPair(s, u, i, j, c);
     }
 
     /// <summary>
-    /// WARP negative search: draws items uniformly (at most MaxSampled times) and returns the first one whose
+    /// WARP negative search: draws negative candidates uniformly (at most MaxSampled times) and returns the first one whose
     /// score violates <c>s_uj &gt; s_ui - 1</c> and which is not a stored entry of the user's interaction row;
     /// -1 when none is found. A known positive is never returned. Leaves the negative's representation in
     /// <paramref name="negative"/>.
@@ -218,7 +246,7 @@ internal sealed class WarpSgd
         float userBias = user[d];
         for (sampled = 1; sampled <= _maxSampled; sampled++)
         {
-            int j = rng.NextInt(_itemCount);
+            int j = DrawCandidate(ref rng);
             int f = single[j];
             float score;
             if (f >= 0)
@@ -244,13 +272,13 @@ internal sealed class WarpSgd
         return -1;
     }
 
-    /// <summary>Draws a uniform item that is not a stored entry of the user's row (MaxSampled tries); -1 if none.</summary>
+    /// <summary>Draws a uniform negative candidate that is not a stored entry of the user's row (MaxSampled tries); -1 if none.</summary>
     internal int SampleNegative(ref WarpRandom rng, int u)
     {
         var positives = _interactions.RowIndices(u);
         for (int t = 0; t < _maxSampled; t++)
         {
-            int j = rng.NextInt(_itemCount);
+            int j = DrawCandidate(ref rng);
             if (positives.BinarySearch(j) < 0) return j;
         }
         return -1;

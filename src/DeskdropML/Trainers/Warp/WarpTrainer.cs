@@ -62,6 +62,9 @@ public sealed class WarpTrainer
         /// <summary>k-OS WARP: number N of positives sampled per user (≥ K). Default 10.</summary>
         public int N = 10;
 
+        /// <summary>Which items negatives are drawn from. Default <see cref="WarpNegativeSampling.AllItems"/> (LightFM).</summary>
+        public WarpNegativeSampling NegativeSampling = WarpNegativeSampling.AllItems;
+
         /// <summary>Number of passes over the training samples (≥ 1). Default 30.</summary>
         public int NumberOfEpochs = 30;
 
@@ -105,6 +108,7 @@ public sealed class WarpTrainer
         Require(options.Epsilon > 0 && float.IsFinite(options.Epsilon), nameof(Options.Epsilon), options.Epsilon, "must be a finite number > 0");
         Require(options.UserAlpha >= 0 && float.IsFinite(options.UserAlpha), nameof(Options.UserAlpha), options.UserAlpha, "must be a finite number >= 0");
         Require(options.ItemAlpha >= 0 && float.IsFinite(options.ItemAlpha), nameof(Options.ItemAlpha), options.ItemAlpha, "must be a finite number >= 0");
+        Require(Enum.IsDefined(options.NegativeSampling), nameof(Options.NegativeSampling), options.NegativeSampling, "must be a defined WarpNegativeSampling");
         Require(options.MaxSampled >= 1, nameof(Options.MaxSampled), options.MaxSampled, "must be >= 1");
         Require(options.K >= 1, nameof(Options.K), options.K, "must be >= 1");
         Require(options.N >= options.K, nameof(Options.N), options.N, $"must be >= K ({options.K})");
