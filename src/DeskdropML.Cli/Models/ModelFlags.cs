@@ -19,6 +19,7 @@ internal sealed class ModelFlags
     public readonly Option<double?> UserAlpha = new("--user-alpha") { Description = "warp: L2 penalty on user features (default 0)" };
     public readonly Option<double?> ItemAlpha = new("--item-alpha") { Description = "warp: L2 penalty on item features (default 0)" };
     public readonly Option<string?> IdentityFeatures = new("--identity-features") { Description = "warp: on | off — per-user/per-item identity features besides side features (default on)" };
+    public readonly Option<string?> NegativeSampling = new("--negative-sampling") { Description = "warp: all (LightFM, default) | train — draw negatives only among items with a train interaction" };
     public readonly Option<double?> Regularization = new("--regularization") { Description = "als: L2 regularization (default 0.01)" };
     public readonly Option<double?> Alpha = new("--alpha") { Description = "als: confidence scale (default 1)" };
     public readonly Option<string?> Confidence = new("--confidence") { Description = "als: one-plus-alpha-r (paper, default) | alpha-r (implicit 0.7)" };
@@ -41,7 +42,7 @@ internal sealed class ModelFlags
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { Components, Factors, Epochs, Iterations, LearningRate, Loss, Schedule, MaxSampled, UserAlpha, ItemAlpha,
-                     IdentityFeatures, Regularization, Alpha, Confidence, Solver, CgSteps, Feedback, Weighting, Negatives, RecencyHalfLifeDays })
+                     IdentityFeatures, NegativeSampling, Regularization, Alpha, Confidence, Solver, CgSteps, Feedback, Weighting, Negatives, RecencyHalfLifeDays })
             command.Options.Add(o);
     }
 }

@@ -70,6 +70,12 @@ internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) :
                 var other => throw new CliUsageException($"--schedule must be adagrad or adadelta (got '{other}')"),
             },
         };
+        o.NegativeSampling = p.GetValue(flags.NegativeSampling) switch
+        {
+            null or "all" => WarpNegativeSampling.AllItems,
+            "train" => WarpNegativeSampling.TrainItems,
+            var other => throw new CliUsageException($"--negative-sampling must be all or train (got '{other}')"),
+        };
         o.UseItemIdentityFeatures = p.GetValue(flags.IdentityFeatures) switch
         {
             null or "on" => true,
@@ -118,6 +124,7 @@ internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) :
             ["item_alpha"] = options.ItemAlpha,
             ["features"] = preset?.ToString().ToLowerInvariant() ?? "none",
             ["identity_features"] = options.UseItemIdentityFeatures,
+            ["negative_sampling"] = options.NegativeSampling.ToString(),
             ["recency_half_life_days"] = request.Parsed.GetValue(flags.RecencyHalfLifeDays),
             ["seed"] = options.Seed,
             ["threads"] = options.NumberOfThreads,
