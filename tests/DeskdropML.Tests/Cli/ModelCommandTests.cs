@@ -95,3 +95,22 @@ public class ModelCommandTests
         Assert.Contains("Tuning trials", html);
     }
 }
+
+public class FeaturesCommandTests
+{
+    [Fact]
+    public void Features_show_lists_an_articles_top_terms_and_unknown_items_exit_2()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("features", "--benchmark", "deskdrop-text", "--preset", "clean", "--show", "3616722904601574426", "--top", "5", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        var r = doc.RootElement;
+        Assert.Equal(242, r.GetProperty("items_with_text").GetInt32());
+        var terms = r.GetProperty("top_terms").EnumerateArray().Select(t => t.GetProperty("term").GetString()).ToList();
+        Assert.Equal(5, terms.Count);
+        Assert.Contains("net", terms);
+        Assert.DoesNotContain("de", terms); // a Portuguese stop word in a Portuguese article
+        Assert.Equal(2, CliRunner.Run("features", "--benchmark", "deskdrop-text", "--show", "no-such-item").ExitCode);
+        Assert.Equal(2, CliRunner.Run("features", "--preset", "fancy").ExitCode);
+    }
+}
