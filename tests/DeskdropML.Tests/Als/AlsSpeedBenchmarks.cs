@@ -11,17 +11,20 @@ namespace DeskdropML.Tests.Als;
 [Trait("Category", "Benchmark")]
 public class AlsSpeedBenchmarks(ITestOutputHelper output)
 {
+    /// <summary>Factors to time: DESKDROP_ALS_FACTORS (e.g. 32, 64, 128), default 64.</summary>
+    private static int Factors => int.TryParse(Environment.GetEnvironmentVariable("DESKDROP_ALS_FACTORS"), out int f) && f > 0 ? f : 64;
+
     [Fact]
     public void DeskdropSizeRandomMatrix()
     {
         var m = AlsSpeedProbe.DeskdropSizeMatrix();
-        AlsSpeedProbe.TimeIterations(m, factors: 64, iterations: 15, output.WriteLine);
+        AlsSpeedProbe.TimeIterations(m, factors: Factors, iterations: 15, output.WriteLine);
     }
 
     [Fact]
     public void Synthetic2m()
     {
-        string path = Environment.GetEnvironmentVariable("DESKDROP_SYNTHETIC") ?? "/work/shared/data/synthetic/synthetic-2m.csv.gz";
+        string path = Environment.GetEnvironmentVariable("DESKDROP_SYNTHETIC") ?? Path.Combine(TestPaths.Shared, "data", "synthetic", "synthetic-2m.csv.gz");
         if (!File.Exists(path))
         {
             output.WriteLine($"{path} not found; set DESKDROP_SYNTHETIC");
@@ -30,7 +33,7 @@ public class AlsSpeedBenchmarks(ITestOutputHelper output)
         var (train, kept, test) = AlsSpeedProbe.LoadSynthetic(path);
         output.WriteLine($"synthetic: users kept {kept}, train pairs {train.NonZeroCount}, test pairs {test}");
         Assert.True(train.NonZeroCount > 0);
-        AlsSpeedProbe.TimeIterations(train, factors: 64, iterations: 3, output.WriteLine);
+        AlsSpeedProbe.TimeIterations(train, factors: Factors, iterations: 3, output.WriteLine);
     }
 
     [Fact]
