@@ -41,6 +41,7 @@ internal sealed class ContentModelSpec(TextFeatureOptions text) : ModelSpec
             ["vocabulary"] = features.Vocabulary.Count,
             ["items_with_text"] = features.MatchedArticles,
         };
-        return new FittedModel(model, Score, parameters, sw.Elapsed.TotalSeconds);
+        // The factorization view lets 'train' save the content model as a zip like the other trainers.
+        return new FittedModel(new ContentFactorizationView(model), Score, parameters, sw.Elapsed.TotalSeconds);
     }
 }
