@@ -15,7 +15,14 @@ internal sealed class Output
     public Output(bool json)
     {
         Json = json;
-        Human = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Decide interactivity from stderr itself (Spectre would look at stdout, which --json redirects).
+        bool terminal = !Console.IsErrorRedirected;
+        Human = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        });
         // Redirected stderr (logs, CI) would otherwise wrap tables at 80 columns.
         if (Console.IsErrorRedirected) Human.Profile.Width = 160;
     }
@@ -45,7 +52,9 @@ internal sealed class Output
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(title), maxValue: total);
-                    result = work((done, what) => { task.Value = done; task.Description = Markup.Escape($"{title}: {what}"); });
+                    result = work((done, what) => task.Value = done);
+                    task.Value = total; // the live display refreshes on a timer: show the finished state
+                    ctx.Refresh();
                 });
             return result;
         }
@@ -53,7 +62,7 @@ internal sealed class Output
         int step = Math.Max(1, total / 10);
         return work((done, what) =>
         {
-            if (done % step == 0 || done == total) Human.MarkupLine($"[grey]  {done}/{total} {Markup.Escape(what)}[/]");
+            if (total <= 30 || done % step == 0 || done == total) Human.MarkupLine($"[grey]  {done}/{total} {Markup.Escape(what)}[/]");
         });
     }
 

@@ -68,12 +68,15 @@ internal static class TuneCommand
             SuccessiveHalving = halving,
             MinBudget = minBudget ?? tunable.MinBudget,
             MaxBudget = maxBudget ?? tunable.MaxBudget,
+            Eta = 3,
             NumberOfThreads = threads,
         });
-        var result = output.Progress($"Tuning {tunable.Name}", 1, report =>
+        int min = minBudget ?? tunable.MinBudget, max = maxBudget ?? tunable.MaxBudget;
+        var schedule = halving ? SuccessiveHalvingSchedule.Halving(trials, min, max, 3) : SuccessiveHalvingSchedule.RandomSearch(trials, max);
+        var result = output.Progress($"Tuning {tunable.Name} ({schedule.TotalTrials} trials)", schedule.TotalTrials, report =>
             tuner.Tune(dataset, tunable.Space, tunable.TrialFit(threads), new SyncProgress<TuningProgress>(p =>
-                output.Human.MarkupLine($"[grey]  trial {p.Trial}/{p.TotalTrials} rung {p.Rung} {tunable.BudgetName} {p.Budget}: " +
-                    $"validation {p.ValidationScore.ToString("0.0000", CultureInfo.InvariantCulture)} {Markup.Escape(p.Parameters.ToString())}[/]"))));
+                report(p.Trial, $"trial {p.Trial}: rung {p.Rung}, {tunable.BudgetName} {p.Budget}, validation " +
+                    $"{p.ValidationScore.ToString("0.0000", CultureInfo.InvariantCulture)} ({p.Parameters})"))));
         var table = new Table().Title($"{tunable.Name}: selected on validation").AddColumn("").AddColumn(new TableColumn("P@10").RightAligned())
             .AddColumn(new TableColumn("R@10").RightAligned()).AddColumn(new TableColumn("NDCG@10").RightAligned()).AddColumn(new TableColumn("MAP@10").RightAligned());
         table.AddRow("validation (best)", MetricsJson.F(result.Validation.Precision), MetricsJson.F(result.Validation.Recall), MetricsJson.F(result.Validation.Ndcg), MetricsJson.F(result.Validation.Map));
