@@ -80,12 +80,11 @@ internal sealed class CommonOptions
         return new LoadedData(Path.GetFileName(file), dataset, log.Report, Array.Empty<Article>());
     }
 
-    private static DeskdropBenchmarkKind ParseBenchmark(string name) => name switch
+    private static DeskdropBenchmarkKind ParseBenchmark(string name)
     {
-        "deskdrop" => DeskdropBenchmarkKind.Deskdrop,
-        "deskdrop-text" => DeskdropBenchmarkKind.DeskdropText,
-        _ => throw new CliUsageException($"--benchmark must be deskdrop or deskdrop-text (got '{name}')"),
-    };
+        try { return DeskdropBenchmark.ParseKind(name); }
+        catch (ArgumentException) { throw new CliUsageException($"--benchmark must be deskdrop or deskdrop-text (got '{name}')"); }
+    }
 }
 
 /// <summary>A loaded data source.</summary>

@@ -63,14 +63,10 @@ internal static class RecommendCommand
     private static Dictionary<string, string> LoadTitles(string folder)
     {
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in DeskdropBenchmark.ArticleFileNames)
-        {
-            string file = Path.Combine(folder, name);
-            if (!File.Exists(file)) continue;
-            foreach (var a in ArticleCsvLoader.Load(file).Articles)
-                if (!string.IsNullOrWhiteSpace(a.Title)) titles[a.ContentId] = a.Title;
-            break;
-        }
+        string? file = Directory.Exists(folder) ? DeskdropBenchmark.FindArticleFile(folder) : null;
+        if (file is null) return titles;
+        foreach (var a in ArticleCsvLoader.Load(file).Articles)
+            if (!string.IsNullOrWhiteSpace(a.Title)) titles[a.ContentId] = a.Title;
         return titles;
     }
 }

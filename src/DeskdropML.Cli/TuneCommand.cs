@@ -13,6 +13,9 @@ namespace DeskdropML.Cli;
 /// </summary>
 internal static class TuneCommand
 {
+    /// <summary>Successive-halving reduction factor (the tuner's and the progress bar's schedule must agree).</summary>
+    private const int Eta = 3;
+
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -68,11 +71,11 @@ internal static class TuneCommand
             SuccessiveHalving = halving,
             MinBudget = minBudget ?? tunable.MinBudget,
             MaxBudget = maxBudget ?? tunable.MaxBudget,
-            Eta = 3,
+            Eta = Eta,
             NumberOfThreads = threads,
         });
         int min = minBudget ?? tunable.MinBudget, max = maxBudget ?? tunable.MaxBudget;
-        var schedule = halving ? SuccessiveHalvingSchedule.Halving(trials, min, max, 3) : SuccessiveHalvingSchedule.RandomSearch(trials, max);
+        var schedule = halving ? SuccessiveHalvingSchedule.Halving(trials, min, max, Eta) : SuccessiveHalvingSchedule.RandomSearch(trials, max);
         var result = output.Progress($"Tuning {tunable.Name} ({schedule.TotalTrials} trials)", schedule.TotalTrials, report =>
             tuner.Tune(dataset, tunable.Space, tunable.TrialFit(threads), new SyncProgress<TuningProgress>(p =>
                 report(p.Trial, $"trial {p.Trial}: rung {p.Rung}, {tunable.BudgetName} {p.Budget}, validation " +

@@ -79,7 +79,7 @@ public sealed class DeskdropBenchmark
         string interactions = FindFile(dataDirectory, InteractionFileNames)
             ?? throw new DataFormatException(Path.Combine(dataDirectory, InteractionFileNames[0]), 0, null,
                 $"file not found (looked for {string.Join(" and ", InteractionFileNames)} in {dataDirectory})");
-        string? articleFile = FindFile(dataDirectory, ArticleFileNames);
+        string? articleFile = FindArticleFile(dataDirectory);
         if (kind == DeskdropBenchmarkKind.DeskdropText && articleFile is null)
             throw new DataFormatException(Path.Combine(dataDirectory, ArticleFileNames[0]), 0, null,
                 $"the deskdrop-text benchmark needs an article file (one of {string.Join(", ", ArticleFileNames)}) in {dataDirectory}");
@@ -100,6 +100,9 @@ public sealed class DeskdropBenchmark
         var dataset = InteractionDataset.Build(log, options);
         return new DeskdropBenchmark(kind, log, articles, articleReport, articleFile, dataset);
     }
+
+    /// <summary>The article file a folder holds, in the order of <see cref="ArticleFileNames"/> (full file first), or null.</summary>
+    public static string? FindArticleFile(string dataDirectory) => FindFile(dataDirectory, ArticleFileNames);
 
     private static string? FindFile(string directory, IReadOnlyList<string> names)
     {
