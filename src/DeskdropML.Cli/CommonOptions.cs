@@ -37,12 +37,16 @@ internal sealed class CommonOptions
     }
 
     /// <summary>Loads the data source the options name.</summary>
-    public LoadedData Load(ParseResult parsed, Output output)
+    /// <param name="fractionIsPerUser">True when <c>--test-fraction</c> is a per-user holdout fraction (then the dataset keeps the default split).</param>
+    public LoadedData Load(ParseResult parsed, Output output, bool fractionIsPerUser = false)
     {
         int minItems = parsed.GetValue(MinItems);
         if (minItems < 1) throw new CliUsageException($"--min-items must be >= 1 (got {minItems})");
         long? split = parsed.GetValue(SplitTime);
         double? fraction = parsed.GetValue(TestFraction);
+        double? perUserFraction = null;
+        if (fractionIsPerUser) { perUserFraction = fraction; fraction = null; }
+        if (perUserFraction is double pf && !(pf > 0 && pf < 1)) throw new CliUsageException($"--test-fraction must be in (0, 1) (got {pf.ToString(CultureInfo.InvariantCulture)})");
         if (split is not null && fraction is not null) throw new CliUsageException("give either --split-time or --test-fraction, not both");
         if (fraction is double f && !(f > 0 && f < 1)) throw new CliUsageException($"--test-fraction must be in (0, 1) (got {f.ToString(CultureInfo.InvariantCulture)})");
 
@@ -54,9 +58,12 @@ internal sealed class CommonOptions
             if (fraction is not null) options.TestFraction = fraction; else options.SplitTime = split ?? DatasetOptions.DeskdropSplitTime;
             var benchmark = output.Status($"Loading {DeskdropBenchmark.NameOf(kind)} from {parsed.GetValue(Data)}",
                 () => DeskdropBenchmark.Load(parsed.GetValue(Data)!, kind, options));
-            return new LoadedData(benchmark.Name, benchmark.Dataset, benchmark.Log.Report, benchmark.Articles);
+            return new LoadedData(benchmark.Name, benchmark.Dataset, benchmark.Log.Report, benchmark.Articles)
+                { Log = benchmark.Log, MinItems = minItems, ArticleFile = benchmark.ArticleFile, TestFraction = perUserFraction };
         }
 
+        if (split is null && fraction is null && fractionIsPerUser && perUserFraction is not null)
+            throw new CliUsageException("--interactions with --protocol user-holdout needs --split-time T (it is the end of the validation period only)");
         if (split is null && fraction is null)
             throw new CliUsageException("--interactions needs --split-time T or --test-fraction F");
         var csv = new InteractionCsvOptions
@@ -77,7 +84,8 @@ internal sealed class CommonOptions
             SplitTime = split,
             TestFraction = fraction,
         }));
-        return new LoadedData(Path.GetFileName(file), dataset, log.Report, Array.Empty<Article>());
+        return new LoadedData(Path.GetFileName(file), dataset, log.Report, Array.Empty<Article>())
+            { Log = log, MinItems = minItems, TestFraction = perUserFraction };
     }
 
     private static DeskdropBenchmarkKind ParseBenchmark(string name)
@@ -88,4 +96,17 @@ internal sealed class CommonOptions
 }
 
 /// <summary>A loaded data source.</summary>
-internal sealed record LoadedData(string Name, InteractionDataset Dataset, LoadReport Report, IReadOnlyList<Article> Articles);
+internal sealed record LoadedData(string Name, InteractionDataset Dataset, LoadReport Report, IReadOnlyList<Article> Articles)
+{
+    /// <summary>The interaction rows (for the evaluation protocols).</summary>
+    public InteractionLog Log { get; init; } = null!;
+
+    /// <summary>The --min-items filter.</summary>
+    public int MinItems { get; init; } = 5;
+
+    /// <summary>The article file found, or null.</summary>
+    public string? ArticleFile { get; init; }
+
+    /// <summary>--test-fraction when it is a per-user holdout fraction.</summary>
+    public double? TestFraction { get; init; }
+}

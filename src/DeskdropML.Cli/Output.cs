@@ -27,6 +27,20 @@ internal sealed class Output
         if (Console.IsErrorRedirected) Human.Profile.Width = 160;
     }
 
+    private Output(IAnsiConsole human)
+    {
+        Json = false;
+        Human = human;
+    }
+
+    /// <summary>An output that shows nothing (per-fold fits inside a protocol run, which shows its own progress).</summary>
+    public static Output Quiet() => new(AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(TextWriter.Null),
+        Interactive = InteractionSupport.No,
+        Ansi = AnsiSupport.No,
+    }));
+
     public bool Json { get; }
 
     /// <summary>The stderr console for tables and progress.</summary>

@@ -197,6 +197,27 @@ public sealed class InteractionDataset
         return new InteractionDataset(Users, Items, trainMatrix, trainTimes, validMatrix, validTimes, summary);
     }
 
+    /// <summary>
+    /// A dataset over given maps from collected train and test entries (the evaluation protocols' folds). The
+    /// summary's raw counts come from <paramref name="counts"/>; the train/test counts are computed.
+    /// </summary>
+    internal static InteractionDataset Create(IdMap users, IdMap items, PairBuffer train, PairBuffer test, DatasetSummary counts)
+    {
+        var (trainMatrix, trainTimes) = train.ToCsr(users.Count, items.Count);
+        var (testMatrix, testTimes) = test.ToCsr(users.Count, items.Count);
+        var summary = Summarize(trainMatrix, testMatrix) with
+        {
+            InteractionsRaw = counts.InteractionsRaw,
+            UsersTotal = counts.UsersTotal,
+            UsersKept = counts.UsersKept,
+            InteractionsKept = counts.InteractionsKept,
+            Pairs = counts.Pairs,
+            Items = items.Count,
+            SplitTime = counts.SplitTime,
+        };
+        return new InteractionDataset(users, items, trainMatrix, trainTimes, testMatrix, testTimes, summary);
+    }
+
     private static DatasetSummary Summarize(CsrMatrix train, CsrMatrix test)
     {
         var itemHasTrain = new bool[train.Columns];
@@ -247,9 +268,11 @@ public sealed class InteractionDataset
     }
 
     /// <summary>Collects (row, column, value, time) entries and turns them into a CSR matrix with aligned times.</summary>
-    private sealed class PairBuffer
+    internal sealed class PairBuffer
     {
         private readonly List<(int Row, int Col, float Value, long Time)> _entries = new();
+
+        public int Count => _entries.Count;
 
         public void Add(int row, int col, float value, long time) => _entries.Add((row, col, value, time));
 
