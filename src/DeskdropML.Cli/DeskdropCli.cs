@@ -12,6 +12,7 @@ public static class DeskdropCli
         var root = new RootCommand("deskdrop — implicit-feedback recommenders on the CI&T Deskdrop data (DeskdropML).");
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(RecommendCommand.Create());

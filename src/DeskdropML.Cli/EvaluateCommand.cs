@@ -102,6 +102,23 @@ internal static class MetricsJson
         return json;
     }
 
+    /// <summary>The protocol fields of a tuned model's test evaluation: <c>test</c> gains intervals and the random expectation.</summary>
+    public static void AddProtocol(JsonObject json, ProtocolEvaluationResult test)
+    {
+        var t = new JsonObject
+        {
+            ["precision"] = ProtocolOptions.Round(test.Means.Precision),
+            ["recall"] = ProtocolOptions.Round(test.Means.Recall),
+            ["ndcg"] = ProtocolOptions.Round(test.Means.Ndcg),
+            ["map"] = ProtocolOptions.Round(test.Means.Map),
+            ["users"] = test.Units,
+        };
+        ProtocolOptions.AddJson(t, test);
+        json["test"] = t;
+        json["protocol"] = test.Protocol;
+        json["candidates"] = test.Policy.Label();
+    }
+
     /// <summary>Means over the units of warm (≥ 1 train item) or cold users, pooled over folds.</summary>
     public static RankingMetricMeans Pool(ProtocolEvaluationResult r, bool warmUsers)
     {
@@ -129,11 +146,11 @@ internal static class MetricsJson
     {
         var t = new Table().Title(Markup.Escape(title)).AddColumn("units");
         foreach (var c in new[] { "n", $"P@{r.K}", $"R@{r.K}", $"NDCG@{r.K} [95% CI]", $"MAP@{r.K}", "hit rate" })
-            t.AddColumn(new TableColumn(c).RightAligned());
+            t.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         void Row(string name, RankingMetricMeans m, string ndcg) => t.AddRow(Markup.Escape(name), m.Users.ToString(CultureInfo.InvariantCulture),
             F(m.Precision), F(m.Recall), ndcg, F(m.Map), F(m.HitRate));
         var (lo, hi) = r.Intervals[ReportedMetric.Ndcg];
-        Row("all", r.Means, $"{F(r.Means.Ndcg)} [{F(lo)}, {F(hi)}]");
+        Row("all", r.Means, Markup.Escape($"{F(r.Means.Ndcg)} [{F(lo)}, {F(hi)}]"));
         Row("warm users", Pool(r, true), F(Pool(r, true).Ndcg));
         Row("cold users", Pool(r, false), F(Pool(r, false).Ndcg));
         Row("warm items only", r.WarmItemsOnly, F(r.WarmItemsOnly.Ndcg));

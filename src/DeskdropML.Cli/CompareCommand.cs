@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DeskdropML.Cli.Models;
+using DeskdropML.Evaluation;
+using DeskdropML.Evaluation.Protocols;
+using Spectre.Console;
+
+namespace DeskdropML.Cli;
+
+/// <summary>
+/// <c>deskdrop compare</c>: several models on the same folds of one protocol, each metric with its 95% interval and the
+/// paired difference to a reference model (bootstrap of the per-unit differences on the same units).
+/// </summary>
+internal static class CompareCommand
+{
+    private static readonly ReportedMetric[] Shown = { ReportedMetric.Precision, ReportedMetric.Recall, ReportedMetric.Ndcg, ReportedMetric.Map, ReportedMetric.HitRate };
+
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var protocolOptions = new ProtocolOptions();
+        var registry = ModelRegistry.CreateDefault();
+        var models = new Option<string>("--models") { Description = "Comma-separated models, e.g. random,popularity,recency-6h,als,warp", Required = true };
+        var reference = new Option<string?>("--reference") { Description = "The model the paired differences are taken against (default: the first of --models)" };
+        var seeds = new Option<int>("--seeds") { Description = "Runs per model with seeds --seed, --seed+1, ...: mean and SD over seeds are reported; intervals and differences come from the first seed", DefaultValueFactory = _ => 1 };
+        var k = new Option<int>("--k") { Description = "Cut-off of the ranking metrics", DefaultValueFactory = _ => 10 };
+        var command = new Command("compare", "Evaluate several models on the same folds and report each metric with its 95% CI and the paired difference to a reference.");
+        common.AddTo(command);
+        protocolOptions.AddTo(command);
+        registry.AddTo(command);
+        foreach (var o in new Option[] { models, reference, seeds, k }) command.Options.Add(o);
+        command.SetAction(parsed =>
+        {
+            var output = new Output(parsed.GetValue(common.Json));
+            int cutoff = parsed.GetValue(k);
+            if (cutoff < 1) throw new CliUsageException($"--k must be >= 1 (got {cutoff})");
+            int runs = parsed.GetValue(seeds);
+            if (runs < 1 || runs > 1000) throw new CliUsageException($"--seeds must be in [1, 1000] (got {runs})");
+            var names = parsed.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (names.Length == 0) throw new CliUsageException("--models must name at least one model");
+            if (names.Distinct(StringComparer.Ordinal).Count() != names.Length) throw new CliUsageException($"--models names a model twice ('{parsed.GetValue(models)}')");
+            var specs = names.Select(n => registry.Get(n, "--models")).ToArray();
+            string referenceName = parsed.GetValue(reference) ?? names[0];
+            int referenceIndex = Array.IndexOf(names, referenceName);
+            if (referenceIndex < 0) throw new CliUsageException($"--reference must be one of --models ({string.Join(", ", names)}); got '{referenceName}'");
+            int resamples = protocolOptions.Resamples(parsed);
+            int threads = common.GetThreads(parsed);
+            int seed = parsed.GetValue(common.Seed);
+            var data = common.Load(parsed, output, protocolOptions.FractionIsPerUser(parsed));
+            var setup = protocolOptions.Setup(parsed, data, seed, data.TestFraction, output);
+
+            var results = new ProtocolEvaluationResult[specs.Length];
+            var seedMeans = new List<ProtocolEvaluationResult>[specs.Length];
+            var fitSeconds = new double[specs.Length];
+            for (int m = 0; m < specs.Length; m++)
+            {
+                seedMeans[m] = new List<ProtocolEvaluationResult>();
+                for (int r = 0; r < runs; r++)
+                {
+                    var times = new List<double>();
+                    var result = ProtocolOptions.Run(specs[m], setup, setup.Folds, data, parsed, seed + r, threads, cutoff, resamples, output, times);
+                    if (r == 0) { results[m] = result; fitSeconds[m] = times.Sum(); }
+                    seedMeans[m].Add(result);
+                }
+            }
+
+            var json = new JsonObject
+            {
+                ["benchmark"] = data.Name,
+                ["protocol"] = setup.Protocol.Name,
+                ["candidates"] = setup.Policy.Label(),
+                ["k"] = cutoff,
+                ["units"] = results[0].Units,
+                ["folds"] = setup.Folds.Count,
+                ["reference"] = referenceName,
+                ["seeds"] = runs,
+                ["random"] = new JsonObject
+                {
+                    ["precision"] = ProtocolOptions.Round(results[0].Random.Precision),
+                    ["recall"] = ProtocolOptions.Round(results[0].Random.Recall),
+                    ["ndcg"] = ProtocolOptions.Round(results[0].Random.Ndcg),
+                    ["hit_rate"] = ProtocolOptions.Round(results[0].Random.Hit),
+                },
+                ["bootstrap"] = new JsonObject { ["resamples"] = resamples, ["seed"] = 0, ["level"] = 0.95 },
+            };
+            var rows = new JsonArray();
+            for (int m = 0; m < specs.Length; m++)
+            {
+                var r = results[m];
+                var row = new JsonObject { ["model"] = names[m] };
+                foreach (var metric in Enum.GetValues<ReportedMetric>()) row[ProtocolOptions.MetricName(metric)] = ProtocolOptions.Round(r.Mean(metric));
+                row["ci"] = ProtocolOptions.Intervals(r);
+                var diff = new JsonObject();
+                foreach (var (metric, (mean, lo, hi)) in r.PairedDifference(results[referenceIndex]))
+                    diff[ProtocolOptions.MetricName(metric)] = new JsonArray(ProtocolOptions.Round(mean), ProtocolOptions.Round(lo), ProtocolOptions.Round(hi));
+                row["diff"] = diff;
+                row["cold_share"] = ProtocolOptions.Round(r.ColdShare);
+                row["warm_only"] = ProtocolOptions.Means(r.WarmItemsOnly);
+                row["new_only"] = ProtocolOptions.Means(r.NewItemsOnly);
+                row["fit_seconds"] = Math.Round(fitSeconds[m], 3);
+                if (runs > 1)
+                {
+                    var overSeeds = new JsonObject();
+                    foreach (var metric in Enum.GetValues<ReportedMetric>())
+                    {
+                        var values = seedMeans[m].Select(x => x.Mean(metric)).ToArray();
+                        double mean = values.Average();
+                        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+                        overSeeds[ProtocolOptions.MetricName(metric)] = new JsonArray(ProtocolOptions.Round(mean), ProtocolOptions.Round(sd));
+                    }
+                    row["over_seeds"] = overSeeds;
+                }
+                rows.Add(row);
+            }
+            json["models"] = rows;
+            output.WriteJson(json);
+            WriteTable(output.Human, $"{data.Name}: {setup.Protocol.Name}, {setup.Policy.Label()} candidates, {results[0].Units} units in {setup.Folds.Count} fold(s)",
+                names, results, referenceIndex, cutoff);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WriteTable(IAnsiConsole console, string title, string[] names, ProtocolEvaluationResult[] results, int reference, int k)
+    {
+        var t = new Table().Title(Markup.Escape(title)).AddColumn("model");
+        foreach (var m in Shown) t.AddColumn(new TableColumn(Markup.Escape($"{ShortName(m)}@{k} [95% CI]")).RightAligned());
+        t.AddColumn(new TableColumn(Markup.Escape($"NDCG − {names[reference]} [95% CI]")).RightAligned());
+        t.AddColumn(new TableColumn("cold share").RightAligned());
+        for (int j = 0; j < names.Length; j++)
+        {
+            var r = results[j];
+            var cells = new List<string> { Markup.Escape(names[j]) };
+            foreach (var m in Shown)
+            {
+                var (lo, hi) = r.Intervals[m];
+                cells.Add(Markup.Escape($"{ProtocolOptions.F(r.Mean(m))} [{ProtocolOptions.F(lo)}, {ProtocolOptions.F(hi)}]"));
+            }
+            var (d, dlo, dhi) = r.PairedDifference(results[reference])[ReportedMetric.Ndcg];
+            cells.Add(j == reference ? "reference" : Markup.Escape($"{Signed(d)} [{Signed(dlo)}, {Signed(dhi)}]"));
+            cells.Add(ProtocolOptions.F(r.ColdShare));
+            t.AddRow(cells.ToArray());
+        }
+        var random = results[0].Random;
+        t.AddRow("random (exact)", ProtocolOptions.F(random.Precision), ProtocolOptions.F(random.Recall), ProtocolOptions.F(random.Ndcg), "", ProtocolOptions.F(random.Hit), "", "");
+        console.Write(t);
+    }
+
+    private static string ShortName(ReportedMetric m) => m switch
+    {
+        ReportedMetric.Precision => "P",
+        ReportedMetric.Recall => "R",
+        ReportedMetric.Ndcg => "NDCG",
+        ReportedMetric.Map => "MAP",
+        _ => "hit",
+    };
+
+    private static string Signed(double v) => v.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
+}
