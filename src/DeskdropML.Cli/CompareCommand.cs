@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DeskdropML.Cli.Models;
@@ -21,7 +22,12 @@ internal static class CompareCommand
         var common = new CommonOptions();
         var protocolOptions = new ProtocolOptions();
         var registry = ModelRegistry.CreateDefault();
-        var models = new Option<string>("--models") { Description = "Comma-separated models, e.g. random,popularity,recency-6h,als,warp", Required = true };
+        var models = new Option<string>("--models")
+        {
+            Description = "Comma-separated models, e.g. random,popularity,recency-6h,als,warp; an entry 'label=model --flag value ...' gives one model its own flags " +
+                "(e.g. 'hybrid=warp --features clean --negative-sampling train')",
+            Required = true,
+        };
         var reference = new Option<string?>("--reference") { Description = "The model the paired differences are taken against (default: the first of --models)" };
         var seeds = new Option<int>("--seeds") { Description = "Runs per model with seeds --seed, --seed+1, ...: mean and SD over seeds are reported; intervals and differences come from the first seed", DefaultValueFactory = _ => 1 };
         var k = new Option<int>("--k") { Description = "Cut-off of the ranking metrics", DefaultValueFactory = _ => 10 };
@@ -37,10 +43,11 @@ internal static class CompareCommand
             if (cutoff < 1) throw new CliUsageException($"--k must be >= 1 (got {cutoff})");
             int runs = parsed.GetValue(seeds);
             if (runs < 1 || runs > 1000) throw new CliUsageException($"--seeds must be in [1, 1000] (got {runs})");
-            var names = parsed.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (names.Length == 0) throw new CliUsageException("--models must name at least one model");
-            if (names.Distinct(StringComparer.Ordinal).Count() != names.Length) throw new CliUsageException($"--models names a model twice ('{parsed.GetValue(models)}')");
-            var specs = names.Select(n => registry.Get(n, "--models")).ToArray();
+            var entries = parsed.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(e => ModelEntry.Parse(e, parsed)).ToArray();
+            if (entries.Length == 0) throw new CliUsageException("--models must name at least one model");
+            var names = entries.Select(e => e.Label).ToArray();
+            if (names.Distinct(StringComparer.Ordinal).Count() != names.Length) throw new CliUsageException($"--models names a model twice ('{parsed.GetValue(models)}'); give repeated models a label: 'label=model --flag value'");
+            var specs = entries.Select(e => registry.Get(e.Model, "--models")).ToArray();
             string referenceName = parsed.GetValue(reference) ?? names[0];
             int referenceIndex = Array.IndexOf(names, referenceName);
             if (referenceIndex < 0) throw new CliUsageException($"--reference must be one of --models ({string.Join(", ", names)}); got '{referenceName}'");
@@ -59,7 +66,7 @@ internal static class CompareCommand
                 for (int r = 0; r < runs; r++)
                 {
                     var times = new List<double>();
-                    var result = ProtocolOptions.Run(specs[m], setup, setup.Folds, data, parsed, seed + r, threads, cutoff, resamples, output, times);
+                    var result = ProtocolOptions.Run(specs[m], setup, setup.Folds, data, entries[m].Parsed, seed + r, threads, cutoff, resamples, output, times);
                     if (r == 0) { results[m] = result; fitSeconds[m] = times.Sum(); }
                     seedMeans[m].Add(result);
                 }
@@ -89,6 +96,7 @@ internal static class CompareCommand
             {
                 var r = results[m];
                 var row = new JsonObject { ["model"] = names[m] };
+                if (entries[m].Flags.Length > 0) row["flags"] = string.Join(' ', entries[m].Flags);
                 foreach (var metric in Enum.GetValues<ReportedMetric>()) row[ProtocolOptions.MetricName(metric)] = ProtocolOptions.Round(r.Mean(metric));
                 row["ci"] = ProtocolOptions.Intervals(r);
                 var diff = new JsonObject();
@@ -157,4 +165,35 @@ internal static class CompareCommand
     };
 
     private static string Signed(double v) => v.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>One entry of --models: its label, the model name and the flags it adds to the command line.</summary>
+    private sealed record ModelEntry(string Label, string Model, string[] Flags, ParseResult Parsed)
+    {
+        public static ModelEntry Parse(string entry, ParseResult parsed)
+        {
+            var tokens = entry.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string head = tokens[0];
+            int eq = head.IndexOf('=');
+            string label = eq > 0 ? head[..eq] : head;
+            string model = eq > 0 ? head[(eq + 1)..] : head;
+            var flags = tokens[1..];
+            if (flags.Length == 0) return new ModelEntry(label, model, flags, parsed);
+            if (flags.Any(f => f is "--models" or "--protocol" or "--candidates" or "--fold-days" or "--seed" or "--k" or "--json"))
+                throw new CliUsageException($"--models entry '{entry}': only model flags may be given per model (protocol, seed, k and output are shared)");
+            // The entry's flags replace the same flags given to the whole command.
+            var overridden = new HashSet<string>(flags.Where(f => f.StartsWith("--", StringComparison.Ordinal)), StringComparer.Ordinal);
+            var args = new List<string>();
+            bool skipping = false;
+            foreach (var token in parsed.Tokens)
+            {
+                if (token.Type == TokenType.Option) skipping = overridden.Contains(token.Value);
+                else if (token.Type != TokenType.Argument) skipping = false;
+                if (!skipping) args.Add(token.Value);
+            }
+            args.AddRange(flags);
+            var reparsed = parsed.RootCommandResult.Command.Parse(args);
+            if (reparsed.Errors.Count > 0) throw new CliUsageException($"--models entry '{entry}': {reparsed.Errors[0].Message}");
+            return new ModelEntry(label, model, flags, reparsed);
+        }
+    }
 }
