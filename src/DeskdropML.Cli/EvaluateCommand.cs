@@ -189,5 +189,7 @@ internal static class SampledNegativesJson
         json["hit_rate_at_10"] = ProtocolOptions.Round(r.HitRateAt10);
         json["ci"]!["hit_rate_at_5"] = new JsonArray(ProtocolOptions.Round(at5.Low), ProtocolOptions.Round(at5.High));
         json["ci"]!["hit_rate_at_10"] = new JsonArray(ProtocolOptions.Round(at10.Low), ProtocolOptions.Round(at10.High));
+        json["random"]!["hit_rate_at_5"] = ProtocolOptions.Round(r.RandomHitRateAt5);
+        json["random"]!["hit_rate_at_10"] = ProtocolOptions.Round(r.RandomHitRateAt10);
     }
 }

@@ -37,6 +37,7 @@ public static class SampledNegativesEvaluator
         var own = new bool[test.Columns];
         var drawn = new HashSet<int>();
         var users = new List<int>(); var pairs = new List<double>(); var hits5 = new List<double>(); var hits10 = new List<double>();
+        double random5 = 0, random10 = 0;
         for (int u = 0; u < test.Rows; u++)
         {
             var relevant = test.RowIndices(u);
@@ -71,12 +72,19 @@ public static class SampledNegativesEvaluator
                 }
                 if (rank < 5) h5++;
                 if (rank < 10) h10++;
+                // A random order puts the positive at each of the take + 1 positions with equal probability.
+                random5 += Math.Min(5, take + 1) / (double)(take + 1);
+                random10 += Math.Min(10, take + 1) / (double)(take + 1);
             }
             foreach (int i in trainItems) own[i] = false;
             foreach (int i in relevant) own[i] = false;
             users.Add(u); pairs.Add(relevant.Length); hits5.Add(h5); hits10.Add(h10);
         }
-        return new SampledNegativesResult(negatives, users.ToArray(), pairs.ToArray(), hits5.ToArray(), hits10.ToArray());
+        return new SampledNegativesResult(negatives, users.ToArray(), pairs.ToArray(), hits5.ToArray(), hits10.ToArray())
+        {
+            RandomHitsAt5 = random5,
+            RandomHitsAt10 = random10,
+        };
     }
 
     /// <summary>1 when the negative ranks above the positive: higher score, or equal score and lower index (NaN ranks last).</summary>
@@ -96,6 +104,20 @@ public static class SampledNegativesEvaluator
 /// <param name="HitsAt10">Test pairs of each unit ranked in the top 10.</param>
 public sealed record SampledNegativesResult(int Negatives, int[] Users, double[] TestPairs, double[] HitsAt5, double[] HitsAt10)
 {
+    /// <summary>Expected hits@5 of a uniformly random order over all test pairs: Σ min(5, m + 1)/(m + 1), m = negatives drawn for the pair.</summary>
+    public double RandomHitsAt5 { get; init; }
+
+    /// <summary>Expected hits@10 of a uniformly random order, as <see cref="RandomHitsAt5"/>.</summary>
+    public double RandomHitsAt10 { get; init; }
+
+    /// <summary>The exact random expectation of HitRate@5 (about 5 / (N + 1)).</summary>
+    public double RandomHitRateAt5 => Total == 0 ? 0 : RandomHitsAt5 / Total;
+
+    /// <summary>The exact random expectation of HitRate@10.</summary>
+    public double RandomHitRateAt10 => Total == 0 ? 0 : RandomHitsAt10 / Total;
+
+    private double Total => TestPairs.Sum();
+
     /// <summary>HitRate@5 = Σ hits@5 / Σ test pairs.</summary>
     public double HitRateAt5 => Ratio(HitsAt5);
 
@@ -116,7 +138,11 @@ public sealed record SampledNegativesResult(int Negatives, int[] Users, double[]
         if (parts.Count == 1) return parts[0];
         return new SampledNegativesResult(parts.Count == 0 ? 0 : parts[0].Negatives,
             parts.SelectMany(p => p.Users).ToArray(), parts.SelectMany(p => p.TestPairs).ToArray(),
-            parts.SelectMany(p => p.HitsAt5).ToArray(), parts.SelectMany(p => p.HitsAt10).ToArray());
+            parts.SelectMany(p => p.HitsAt5).ToArray(), parts.SelectMany(p => p.HitsAt10).ToArray())
+        {
+            RandomHitsAt5 = parts.Sum(p => p.RandomHitsAt5),
+            RandomHitsAt10 = parts.Sum(p => p.RandomHitsAt10),
+        };
     }
 
     private double Ratio(double[] hits)

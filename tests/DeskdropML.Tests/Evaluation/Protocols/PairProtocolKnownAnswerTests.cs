@@ -81,3 +81,34 @@ public class PairProtocolKnownAnswerTests
         Assert.Equal(9777 - 8575, fold.RelevantPairs);
     }
 }
+
+/// <summary>Sampled-negatives HitRate@k on a hand-made fold.</summary>
+public class SampledNegativesTests
+{
+    [Fact]
+    public void Ranks_each_test_pair_among_the_users_unseen_candidates()
+    {
+        // u1 reads A then B; u2 reads C..P (14 items, P last). Leave-last-1 holds out u1:B and u2:P. Catalog candidates
+        // A..P (indices 0..15): u1's unseen candidates are C..P (14), u2's are A and B (2).
+        var rows = new List<(long, string, string)> { (10, "u1", "A"), (20, "u1", "B") };
+        for (int i = 2; i < 16; i++) rows.Add((10 + i, "u2", ((char)('A' + i)).ToString()));
+        var fold = new LeaveLastNProtocol(1).TestFolds(InteractionHistory.Build(TinyLogs.Log(rows.ToArray()), minItemsPerUser: 1), CandidatePolicy.Catalog)[0];
+        Assert.Equal(new[] { "u1:B", "u2:P" }, TinyLogs.Relevant(fold));
+
+        // score = item index: u1:B (1) is beaten by all 14 negatives (miss at 5 and 10); u2:P (15) beats A and B (hit).
+        var ascending = DeskdropML.Evaluation.SampledNegativesEvaluator.Evaluate(fold, (u, s) => { for (int i = 0; i < s.Length; i++) s[i] = i; }, negatives: 100, seed: 1);
+        Assert.Equal(0.5, ascending.HitRateAt5, 12);
+        Assert.Equal(0.5, ascending.HitRateAt10, 12);
+        // Random order: u1's positive is at one of 15 positions, u2's at one of 3.
+        Assert.Equal((5.0 / 15 + 1) / 2, ascending.RandomHitRateAt5, 12);
+        Assert.Equal((10.0 / 15 + 1) / 2, ascending.RandomHitRateAt10, 12);
+
+        // score = -index: both positives rank first.
+        var descending = DeskdropML.Evaluation.SampledNegativesEvaluator.Evaluate(fold, (u, s) => { for (int i = 0; i < s.Length; i++) s[i] = -i; }, negatives: 100, seed: 1);
+        Assert.Equal(1.0, descending.HitRateAt5, 12);
+
+        // Three sampled negatives: u1's positive is beaten by exactly 3 -> rank 3, a hit at 5.
+        var three = DeskdropML.Evaluation.SampledNegativesEvaluator.Evaluate(fold, (u, s) => { for (int i = 0; i < s.Length; i++) s[i] = i; }, negatives: 3, seed: 1);
+        Assert.Equal(1.0, three.HitRateAt5, 12);
+    }
+}
