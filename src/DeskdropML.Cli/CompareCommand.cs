@@ -76,7 +76,7 @@ internal static class CompareCommand
             {
                 ["benchmark"] = data.Name,
                 ["protocol"] = setup.Protocol.Name,
-                ["candidates"] = setup.Policy.Label(),
+                ["candidates"] = setup.Policy.ToLabel(),
                 ["k"] = cutoff,
                 ["units"] = results[0].Units,
                 ["folds"] = setup.Folds.Count,
@@ -123,7 +123,7 @@ internal static class CompareCommand
             }
             json["models"] = rows;
             output.WriteJson(json);
-            WriteTable(output.Human, $"{data.Name}: {setup.Protocol.Name}, {setup.Policy.Label()} candidates, {results[0].Units} units in {setup.Folds.Count} fold(s)",
+            WriteTable(output.Human, $"{data.Name}: {setup.Protocol.Name}, {setup.Policy.ToLabel()} candidates, {results[0].Units} units in {setup.Folds.Count} fold(s)",
                 names, results, referenceIndex, cutoff);
             return 0;
         });

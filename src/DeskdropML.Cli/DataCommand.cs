@@ -92,7 +92,7 @@ internal static class DataCommand
                     ["total"] = f.CandidateCount,
                     ["seen"] = f.CandidateCount - f.ContentOnlyCandidates,
                     ["content_only"] = f.ContentOnlyCandidates,
-                    ["policy"] = f.Policy.Label(),
+                    ["policy"] = f.Policy.ToLabel(),
                 },
             });
         return folds;
@@ -100,7 +100,7 @@ internal static class DataCommand
 
     private static void WriteFolds(Output output, ProtocolSetup setup)
     {
-        var t = new Table().Title(Markup.Escape($"{setup.Protocol.Name}: {setup.Folds.Count} fold(s), {setup.Policy.Label()} candidates"))
+        var t = new Table().Title(Markup.Escape($"{setup.Protocol.Name}: {setup.Folds.Count} fold(s), {setup.Policy.ToLabel()} candidates"))
             .AddColumn("fold").AddColumn("start (UTC)");
         foreach (var c in new[] { "train events", "test users", "relevant pairs", "outside candidates", "candidates", "content-only" })
             t.AddColumn(new TableColumn(c).RightAligned());

@@ -67,7 +67,7 @@ internal static class EvaluateCommand
             var json = MetricsJson.Result(spec.Name, data.Name, result, fitSeconds.Sum(), last!.Parameters, !keep);
             if (sampledResults.Count > 0) SampledNegativesJson.Add(json, SampledNegativesResult.Pool(sampledResults), resamples);
             output.WriteJson(json);
-            MetricsJson.WriteTable(output.Human, $"{spec.Name} on {data.Name} ({setup.Protocol.Name}, {setup.Policy.Label()} candidates)", result, fitSeconds.Sum());
+            MetricsJson.WriteTable(output.Human, $"{spec.Name} on {data.Name} ({setup.Protocol.Name}, {setup.Policy.ToLabel()} candidates)", result, fitSeconds.Sum());
             return 0;
         });
         return command;
@@ -116,7 +116,7 @@ internal static class MetricsJson
         ProtocolOptions.AddJson(t, test);
         json["test"] = t;
         json["protocol"] = test.Protocol;
-        json["candidates"] = test.Policy.Label();
+        json["candidates"] = test.Policy.ToLabel();
     }
 
     /// <summary>Means over the units of warm (≥ 1 train item) or cold users, pooled over folds.</summary>

@@ -98,7 +98,7 @@ internal sealed class ProtocolOptions
         IReadOnlyList<EvaluationFold> folds;
         try
         {
-            folds = output.Status($"Building the {protocol.Name} folds ({policy.Label()} candidates)", () => protocol.TestFolds(history, policy));
+            folds = output.Status($"Building the {protocol.Name} folds ({policy.ToLabel()} candidates)", () => protocol.TestFolds(history, policy));
         }
         catch (InvalidOperationException ex) { throw new CliUsageException(ex.Message); }
         if (folds.Count == 0) throw new CliUsageException($"--protocol {protocol.Name}: no fold (the split time {data.Dataset.Summary.SplitTime} is after the last event)");
@@ -124,7 +124,7 @@ internal sealed class ProtocolOptions
     public static void AddJson(JsonObject json, ProtocolEvaluationResult r)
     {
         json["protocol"] = r.Protocol;
-        json["candidates"] = r.Policy.Label();
+        json["candidates"] = r.Policy.ToLabel();
         json["units"] = r.Units;
         json["folds"] = r.Folds.Count;
         json["ci"] = Intervals(r);

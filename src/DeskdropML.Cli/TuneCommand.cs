@@ -59,7 +59,7 @@ internal static class TuneCommand
                 var result = Run(tunable, data.Dataset, n, seed, threads, tuningMetric, f, !parsed.GetValue(noHalving), output);
                 json = result.ToJson(tunable.Name);
                 json["protocol"] = "time";
-                json["candidates"] = Evaluation.Protocols.CandidatePolicy.Catalog.Label();
+                json["candidates"] = Evaluation.Protocols.CandidatePolicy.Catalog.ToLabel();
             }
             else
             {

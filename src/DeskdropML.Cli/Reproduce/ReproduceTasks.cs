@@ -95,6 +95,9 @@ internal static class ReproduceTasks
         return new JsonObject
         {
             ["model"] = model, ["benchmark"] = DeskdropBenchmark.NameOf(kind), ["k"] = 10, ["users_evaluated"] = first.UsersEvaluated,
+            ["protocol"] = "time", ["candidates"] = Evaluation.Protocols.CandidatePolicy.Catalog.ToLabel(),
+            ["random"] = new JsonObject { ["precision"] = first.Random.Precision, ["recall"] = first.Random.Recall, ["ndcg"] = first.Random.Ndcg },
+            ["cold_share"] = first.ColdShare,
             ["seeds"] = new JsonArray(seeds.Select(s => (JsonNode)s).ToArray()),
             ["precision"] = Mean(r => r.Precision), ["recall"] = Mean(r => r.Recall), ["ndcg"] = Mean(r => r.Ndcg), ["map"] = Mean(r => r.Map),
             ["mrr"] = Mean(r => r.Mrr), ["hit_rate"] = Mean(r => r.HitRate), ["catalog_coverage"] = Mean(r => r.CatalogCoverage),

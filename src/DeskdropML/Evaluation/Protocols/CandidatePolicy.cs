@@ -33,7 +33,7 @@ public enum CandidatePolicy
 public static class CandidatePolicyNames
 {
     /// <summary>The label written in outputs: <c>catalog (leaky)</c>, <c>seen</c> or <c>available</c>.</summary>
-    public static string Label(this CandidatePolicy policy) => policy switch
+    public static string ToLabel(this CandidatePolicy policy) => policy switch
     {
         CandidatePolicy.Catalog => "catalog (leaky)",
         CandidatePolicy.Seen => "seen",

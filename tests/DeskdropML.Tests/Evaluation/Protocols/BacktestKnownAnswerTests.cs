@@ -78,8 +78,8 @@ public class BacktestKnownAnswerTests
         var fold = TinyLogs.TwoFolds().TestFolds(History(), CandidatePolicy.Catalog)[0];
         Assert.Equal(new[] { "A", "B", "C", "D", "E" }, TinyLogs.Candidates(fold));
         Assert.Equal(new[] { "u1:C", "u2:B", "u3:D" }, TinyLogs.Relevant(fold));
-        Assert.Equal("catalog (leaky)", CandidatePolicy.Catalog.Label());
-        Assert.Equal("seen", CandidatePolicy.Seen.Label());
+        Assert.Equal("catalog (leaky)", CandidatePolicy.Catalog.ToLabel());
+        Assert.Equal("seen", CandidatePolicy.Seen.ToLabel());
     }
 
     [Fact]
