@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.IO.Compression;
 using DeskdropML.Persistence;
 using DeskdropML.Recommending;
@@ -326,33 +325,6 @@ public sealed class FactorizationModelZipTests : IDisposable
     }
 
     /// <summary>Runs tests/DeskdropML.ModelHost (built with this test project) with `dotnet`.</summary>
-    private static (int Exit, string Stdout, string Stderr) RunHost(string zip, string rows, string userColumn, string itemColumn, string mode)
-    {
-        string host = LocateHost();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { host, zip, rows, userColumn, itemColumn }) info.ArgumentList.Add(a);
-        if (mode.Length > 0) info.ArgumentList.Add(mode);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("ModelHost did not finish within 120 s.");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private static string LocateHost()
-    {
-        // The test assembly lives in tests/DeskdropML.Tests/bin/<Configuration>/<tfm>/; the host in the same layout.
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string tfm = testDir.Name, configuration = testDir.Parent!.Name;
-        var dir = testDir;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DeskdropML.sln"))) dir = dir.Parent;
-        Assert.True(dir is not null, $"Could not find DeskdropML.sln above {AppContext.BaseDirectory}.");
-        string host = Path.Combine(dir!.FullName, "tests", "DeskdropML.ModelHost", "bin", configuration, tfm, "DeskdropML.ModelHost.dll");
-        Assert.True(File.Exists(host), $"ModelHost not built at {host} (it is a build dependency of the test project).");
-        return host;
-    }
+    private static (int Exit, string Stdout, string Stderr) RunHost(string zip, string rows, string userColumn, string itemColumn, string mode) =>
+        HostProcess.Run("DeskdropML.ModelHost", mode.Length > 0 ? [zip, rows, userColumn, itemColumn, mode] : [zip, rows, userColumn, itemColumn]);
 }
