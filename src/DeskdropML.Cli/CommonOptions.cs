@@ -19,7 +19,10 @@ internal sealed class CommonOptions
     public readonly Option<int> MinItems = new("--min-items") { Description = "Keep users with at least this many distinct items", DefaultValueFactory = _ => 5 };
     public readonly Option<long?> SplitTime = new("--split-time") { Description = "Train = pairs before this Unix time (default for Deskdrop: 1475519530)" };
     public readonly Option<double?> TestFraction = new("--test-fraction") { Description = "Split at this fraction of the time span instead of --split-time" };
-    public readonly Option<int> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+    /// <summary>The default seed of every command, reproduce's included, so a command from the README reproduces reproduce's numbers.</summary>
+    public const int DefaultSeed = 1;
+
+    public readonly Option<int> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => DefaultSeed };
     public readonly Option<int> Threads = new("--threads") { Description = "Worker threads (1 = deterministic)", DefaultValueFactory = _ => 1 };
     public readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON on stdout (human output and progress go to stderr)" };
 

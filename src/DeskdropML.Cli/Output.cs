@@ -80,9 +80,9 @@ internal sealed class Output
         });
     }
 
-    /// <summary>Prints a JSON object on stdout when --json is on.</summary>
+    /// <summary>Prints a JSON object on stdout when --json is on (numbers rounded as <see cref="JsonNumbers"/> says).</summary>
     public void WriteJson(JsonObject result)
     {
-        if (Json) Console.Out.WriteLine(result.ToJsonString(JsonOptions));
+        if (Json) Console.Out.WriteLine(JsonNumbers.Round(result).ToJsonString(JsonOptions));
     }
 }

@@ -11,18 +11,19 @@ using Spectre.Console;
 namespace DeskdropML.Cli;
 
 /// <summary>
-/// <c>deskdrop reproduce</c>: every task of the Deskdrop notebook end to end, with a results table on stderr,
-/// every number in a JSON file, model zips and report.html in an output folder.
+/// <c>deskdrop reproduce</c>: every task of the Deskdrop notebook end to end, with a results table on stderr and
+/// results.json (every number), model zips and report.html in the <c>--out</c> folder; <c>--json</c> also prints
+/// results.json on stdout, as every command's <c>--json</c> does.
 /// </summary>
 internal static class ReproduceCommand
 {
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Folder holding the Deskdrop files", DefaultValueFactory = _ => "notebooks-data" };
-        var json = new Option<string?>("--json") { Description = "Write every number to this JSON file" };
-        var outDir = new Option<string>("--out") { Description = "Output folder for model zips and report.html", DefaultValueFactory = _ => "reproduce-out" };
+        var json = new Option<bool>("--json") { Description = "Also print results.json on stdout (human output and progress go to stderr)" };
+        var outDir = new Option<string>("--out") { Description = "Output folder for results.json, model zips and report.html", DefaultValueFactory = _ => "reproduce-out" };
         var quick = new Option<bool>("--quick") { Description = "Reduced run (fewer epochs, trials and seeds; under a minute) used by CI" };
-        var seed = new Option<int>("--seed") { Description = "Base random seed", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Base random seed", DefaultValueFactory = _ => CommonOptions.DefaultSeed };
         var threads = new Option<int>("--threads") { Description = "Worker threads for fitting and evaluation", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("reproduce", "Run every notebook task end to end and write a results table, a JSON file, model zips and report.html.");
         foreach (var o in new Option[] { data, json, outDir, quick, seed, threads }) command.Options.Add(o);
@@ -30,7 +31,7 @@ internal static class ReproduceCommand
         {
             int t = parsed.GetValue(threads);
             if (t < 1) throw new CliUsageException($"--threads must be >= 1 (got {t})");
-            var output = new Output(json: false);
+            var output = new Output(parsed.GetValue(json));
             string dir = parsed.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
             var context = new ReproduceContext(parsed.GetValue(data)!, dir, parsed.GetValue(quick), parsed.GetValue(seed), t, output);
@@ -69,12 +70,10 @@ internal static class ReproduceCommand
                 }).ToArray()),
                 ["report"] = reportPath,
             };
-            string? jsonPath = parsed.GetValue(json);
-            if (jsonPath is not null)
-            {
-                File.WriteAllText(jsonPath, root.ToJsonString(Output.JsonOptions));
-                output.Human.MarkupLine($"JSON: {Markup.Escape(jsonPath)}");
-            }
+            string jsonPath = Path.Combine(dir, "results.json");
+            File.WriteAllText(jsonPath, JsonNumbers.Round(root).ToJsonString(Output.JsonOptions));
+            output.Human.MarkupLine($"JSON: {Markup.Escape(jsonPath)}");
+            output.WriteJson(root);
             return 0;
         });
         return command;

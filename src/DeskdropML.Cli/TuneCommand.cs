@@ -23,7 +23,7 @@ internal static class TuneCommand
         var protocolOptions = new ProtocolOptions();
         var registry = ModelRegistry.CreateDefault();
         var model = new Option<string>("--model") { Description = "warp | als", DefaultValueFactory = _ => "warp" };
-        var trials = new Option<int>("--trials") { Description = "Candidates drawn from the search space", DefaultValueFactory = _ => 27 };
+        var trials = new Option<int>("--trials") { Description = "Candidates drawn from the search space (successive halving refits the best third at 3x the budget, so more fits run than candidates; see --no-halving)", DefaultValueFactory = _ => 27 };
         var metric = new Option<string>("--metric") { Description = "Validation metric: ndcg | precision | recall | map", DefaultValueFactory = _ => "ndcg" };
         var fraction = new Option<double>("--validation-fraction") { Description = "Last fraction of the train time span used for validation", DefaultValueFactory = _ => 0.2 };
         var noHalving = new Option<bool>("--no-halving") { Description = "Plain random search: every candidate at the full budget" };
@@ -116,9 +116,10 @@ internal static class TuneCommand
         });
         int min = minBudget ?? tunable.MinBudget, max = maxBudget ?? tunable.MaxBudget;
         var schedule = halving ? SuccessiveHalvingSchedule.Halving(trials, min, max, Eta) : SuccessiveHalvingSchedule.RandomSearch(trials, max);
-        var result = output.Progress($"Tuning {tunable.Name} ({schedule.TotalTrials} trials)", schedule.TotalTrials, report =>
+        string rungs = string.Join(", ", schedule.Rungs.Select(r => $"{r.Candidates} at {r.Budget} {tunable.BudgetName}"));
+        var result = output.Progress($"Tuning {tunable.Name}: {trials} candidates, {schedule.TotalTrials} fits ({rungs})", schedule.TotalTrials, report =>
             tuner.Tune(dataset, tunable.Space, tunable.TrialFit(threads), new SyncProgress<TuningProgress>(p =>
-                report(p.Trial, $"trial {p.Trial}: rung {p.Rung}, {tunable.BudgetName} {p.Budget}, validation " +
+                report(p.Trial, $"fit {p.Trial}: rung {p.Rung}, {tunable.BudgetName} {p.Budget}, validation " +
                     $"{p.ValidationScore.ToString("0.0000", CultureInfo.InvariantCulture)} ({p.Parameters})"))));
         var table = new Table().Title($"{tunable.Name}: selected on validation").AddColumn("").AddColumn(new TableColumn("P@10").RightAligned())
             .AddColumn(new TableColumn("R@10").RightAligned()).AddColumn(new TableColumn("NDCG@10").RightAligned()).AddColumn(new TableColumn("MAP@10").RightAligned());

@@ -52,11 +52,11 @@ public class ContentBenchmarkTests(ITestOutputHelper output)
             }
             var popular = popularity.ItemScores.ToArray();
             int withoutProfile = 0;
-            for (int u = 0; u < data.Users.Count; u++) if (!model.HasProfile(u)) withoutProfile++;
+            for (int u = 0; u < data.Users.Count; u++) if (!model.HasTrainingInteractions(u)) withoutProfile++;
             watch.Restart();
             var result = RankingEvaluator.Evaluate(data.Train, data.Test, (u, scores) =>
             {
-                if (model.HasProfile(u)) model.ScoreItems(u, scores);
+                if (model.HasTrainingInteractions(u)) model.ScoreItems(u, scores);
                 else popular.CopyTo(scores);
             });
             double evaluateSeconds = watch.Elapsed.TotalSeconds;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 
 namespace DeskdropML.Trainers.Als;
@@ -30,8 +31,9 @@ namespace DeskdropML.Trainers.Als;
 /// </remarks>
 public sealed class AlsTrainer
 {
-    /// <summary>Options of <see cref="AlsTrainer"/>.</summary>
-    public sealed class Options
+    /// <summary>Options of <see cref="AlsTrainer"/>; the input columns of the ML.NET estimator are inherited from
+    /// <see cref="InteractionColumnOptions"/> (the label is the strength r).</summary>
+    public sealed class Options : InteractionColumnOptions
     {
         /// <summary>Number of latent factors k. Default 64; must be in [1, 4096].</summary>
         public int NumberOfFactors = 64;
@@ -72,18 +74,6 @@ public sealed class AlsTrainer
         /// <summary>Seed of the factor initialisation. Default 42.</summary>
         public int Seed = 42;
 
-        /// <summary>Name of the user id column (for the ML.NET wrapper). Default "UserId".</summary>
-        public string UserIdColumnName = "UserId";
-
-        /// <summary>Name of the item id column (for the ML.NET wrapper). Default "ItemId".</summary>
-        public string ItemIdColumnName = "ItemId";
-
-        /// <summary>
-        /// Name of the float strength column r read by the ML.NET estimator; <c>null</c> (default) gives every row
-        /// r = 1. Duplicate (user, item) rows are summed.
-        /// </summary>
-        public string? LabelColumnName;
-
         internal Options Clone() => (Options)MemberwiseClone();
 
         internal AlsSolveSettings ToSolveSettings() =>
@@ -118,10 +108,7 @@ public sealed class AlsTrainer
                 throw new ArgumentOutOfRangeException(nameof(Bm25B), Bm25B, "Bm25B must be in [0, 1].");
             if (NumberOfThreads < 1)
                 throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be >= 1.");
-            if (string.IsNullOrWhiteSpace(UserIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(UserIdColumnName), UserIdColumnName, "UserIdColumnName must be a non-empty column name.");
-            if (string.IsNullOrWhiteSpace(ItemIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(ItemIdColumnName), ItemIdColumnName, "ItemIdColumnName must be a non-empty column name.");
+            ValidateColumns();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 
 namespace DeskdropML.Trainers.Warp;
@@ -21,8 +22,9 @@ namespace DeskdropML.Trainers.Warp;
 /// </remarks>
 public sealed class WarpTrainer
 {
-    /// <summary>Options of <see cref="WarpTrainer"/>.</summary>
-    public sealed class Options
+    /// <summary>Options of <see cref="WarpTrainer"/>; the input columns of the ML.NET estimator are inherited from
+    /// <see cref="InteractionColumnOptions"/> (the label is LightFM's <c>sample_weight</c>).</summary>
+    public sealed class Options : InteractionColumnOptions
     {
         /// <summary>Number of latent components d of every feature embedding. Default 10.</summary>
         public int NumberOfComponents = 10;
@@ -79,18 +81,6 @@ public sealed class WarpTrainer
 
         /// <summary>Give every item an identity feature (its own embedding and bias). Default true.</summary>
         public bool UseItemIdentityFeatures = true;
-
-        /// <summary>Name of the user id column (used by the ML.NET wrapper). Default "UserId".</summary>
-        public string UserIdColumnName = "UserId";
-
-        /// <summary>Name of the item id column (used by the ML.NET wrapper). Default "ItemId".</summary>
-        public string ItemIdColumnName = "ItemId";
-
-        /// <summary>
-        /// Name of the float sample-weight column read by the ML.NET estimator (LightFM's <c>sample_weight</c>);
-        /// <c>null</c> (default) weighs every row 1. Duplicate (user, item) rows are summed.
-        /// </summary>
-        public string? LabelColumnName;
     }
 
     private readonly Options _options;
@@ -114,8 +104,7 @@ public sealed class WarpTrainer
         Require(options.N >= options.K, nameof(Options.N), options.N, $"must be >= K ({options.K})");
         Require(options.NumberOfEpochs >= 1, nameof(Options.NumberOfEpochs), options.NumberOfEpochs, "must be >= 1");
         Require(options.NumberOfThreads >= 1, nameof(Options.NumberOfThreads), options.NumberOfThreads, "must be >= 1");
-        Require(!string.IsNullOrEmpty(options.UserIdColumnName), nameof(Options.UserIdColumnName), options.UserIdColumnName, "must be a non-empty column name");
-        Require(!string.IsNullOrEmpty(options.ItemIdColumnName), nameof(Options.ItemIdColumnName), options.ItemIdColumnName, "must be a non-empty column name");
+        options.ValidateColumns();
         _options = options;
     }
 
