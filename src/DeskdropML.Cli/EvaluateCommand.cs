@@ -85,13 +85,13 @@ internal static class MetricsJson
             ["benchmark"] = benchmark,
             ["k"] = r.K,
             ["users_evaluated"] = r.Units,
-            ["precision"] = ProtocolOptions.Round(r.Means.Precision),
-            ["recall"] = ProtocolOptions.Round(r.Means.Recall),
-            ["ndcg"] = ProtocolOptions.Round(r.Means.Ndcg),
-            ["map"] = ProtocolOptions.Round(r.Means.Map),
-            ["mrr"] = ProtocolOptions.Round(r.Means.Mrr),
-            ["hit_rate"] = ProtocolOptions.Round(r.Means.HitRate),
-            ["catalog_coverage"] = ProtocolOptions.Round(r.Folds.Count == 1 ? r.Folds[0].CatalogCoverage : r.CandidateCoverage),
+            ["precision"] = (r.Means.Precision),
+            ["recall"] = (r.Means.Recall),
+            ["ndcg"] = (r.Means.Ndcg),
+            ["map"] = (r.Means.Map),
+            ["mrr"] = (r.Means.Mrr),
+            ["hit_rate"] = (r.Means.HitRate),
+            ["catalog_coverage"] = (r.Folds.Count == 1 ? r.Folds[0].CatalogCoverage : r.CandidateCoverage),
             ["fit_seconds"] = Math.Round(fitSeconds, 3),
             ["exclude_train_items"] = excludeTrainItems,
             ["warm"] = Means(Pool(r, warmUsers: true)),
@@ -107,10 +107,10 @@ internal static class MetricsJson
     {
         var t = new JsonObject
         {
-            ["precision"] = ProtocolOptions.Round(test.Means.Precision),
-            ["recall"] = ProtocolOptions.Round(test.Means.Recall),
-            ["ndcg"] = ProtocolOptions.Round(test.Means.Ndcg),
-            ["map"] = ProtocolOptions.Round(test.Means.Map),
+            ["precision"] = (test.Means.Precision),
+            ["recall"] = (test.Means.Recall),
+            ["ndcg"] = (test.Means.Ndcg),
+            ["map"] = (test.Means.Map),
             ["users"] = test.Units,
         };
         ProtocolOptions.AddJson(t, test);
@@ -136,10 +136,10 @@ internal static class MetricsJson
     public static JsonObject Means(RankingMetricMeans m) => new()
     {
         ["users"] = m.Users,
-        ["precision"] = ProtocolOptions.Round(m.Precision),
-        ["recall"] = ProtocolOptions.Round(m.Recall),
-        ["ndcg"] = ProtocolOptions.Round(m.Ndcg),
-        ["map"] = ProtocolOptions.Round(m.Map),
+        ["precision"] = (m.Precision),
+        ["recall"] = (m.Recall),
+        ["ndcg"] = (m.Ndcg),
+        ["map"] = (m.Map),
     };
 
     public static void WriteTable(IAnsiConsole console, string title, ProtocolEvaluationResult r, double fitSeconds)
@@ -185,11 +185,11 @@ internal static class SampledNegativesJson
     {
         var (at5, at10) = r.Intervals(resamples);
         json["sampled_negatives"] = r.Negatives;
-        json["hit_rate_at_5"] = ProtocolOptions.Round(r.HitRateAt5);
-        json["hit_rate_at_10"] = ProtocolOptions.Round(r.HitRateAt10);
-        json["ci"]!["hit_rate_at_5"] = new JsonArray(ProtocolOptions.Round(at5.Low), ProtocolOptions.Round(at5.High));
-        json["ci"]!["hit_rate_at_10"] = new JsonArray(ProtocolOptions.Round(at10.Low), ProtocolOptions.Round(at10.High));
-        json["random"]!["hit_rate_at_5"] = ProtocolOptions.Round(r.RandomHitRateAt5);
-        json["random"]!["hit_rate_at_10"] = ProtocolOptions.Round(r.RandomHitRateAt10);
+        json["hit_rate_at_5"] = (r.HitRateAt5);
+        json["hit_rate_at_10"] = (r.HitRateAt10);
+        json["ci"]!["hit_rate_at_5"] = new JsonArray((at5.Low), (at5.High));
+        json["ci"]!["hit_rate_at_10"] = new JsonArray((at10.Low), (at10.High));
+        json["random"]!["hit_rate_at_5"] = (r.RandomHitRateAt5);
+        json["random"]!["hit_rate_at_10"] = (r.RandomHitRateAt10);
     }
 }

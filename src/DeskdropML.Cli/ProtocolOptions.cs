@@ -130,32 +130,32 @@ internal sealed class ProtocolOptions
         json["ci"] = Intervals(r);
         json["random"] = new JsonObject
         {
-            ["precision"] = Round(r.Random.Precision), ["recall"] = Round(r.Random.Recall),
-            ["ndcg"] = Round(r.Random.Ndcg), ["hit_rate"] = Round(r.Random.Hit),
+            ["precision"] = (r.Random.Precision), ["recall"] = (r.Random.Recall),
+            ["ndcg"] = (r.Random.Ndcg), ["hit_rate"] = (r.Random.Hit),
         };
-        json["cold_share"] = Round(r.ColdShare);
+        json["cold_share"] = (r.ColdShare);
         json["warm_only"] = Means(r.WarmItemsOnly);
         json["new_only"] = Means(r.NewItemsOnly);
-        json["candidate_coverage"] = Round(r.CandidateCoverage);
+        json["candidate_coverage"] = (r.CandidateCoverage);
         json["bootstrap"] = new JsonObject { ["resamples"] = r.Resamples, ["seed"] = r.Seed, ["level"] = 0.95 };
     }
 
     public static JsonObject Intervals(ProtocolEvaluationResult r)
     {
         var ci = new JsonObject();
-        foreach (var (metric, (lo, hi)) in r.Intervals) ci[MetricName(metric)] = new JsonArray(Round(lo), Round(hi));
+        foreach (var (metric, (lo, hi)) in r.Intervals) ci[MetricName(metric)] = new JsonArray((lo), (hi));
         return ci;
     }
 
     public static JsonObject Means(RankingMetricMeans m) => new()
     {
         ["units"] = m.Users,
-        ["precision"] = Round(m.Precision),
-        ["recall"] = Round(m.Recall),
-        ["ndcg"] = Round(m.Ndcg),
-        ["map"] = Round(m.Map),
-        ["mrr"] = Round(m.Mrr),
-        ["hit_rate"] = Round(m.HitRate),
+        ["precision"] = (m.Precision),
+        ["recall"] = (m.Recall),
+        ["ndcg"] = (m.Ndcg),
+        ["map"] = (m.Map),
+        ["mrr"] = (m.Mrr),
+        ["hit_rate"] = (m.HitRate),
     };
 
     public static string MetricName(ReportedMetric m) => m switch
@@ -163,9 +163,6 @@ internal sealed class ProtocolOptions
         ReportedMetric.HitRate => "hit_rate",
         _ => m.ToString().ToLowerInvariant(),
     };
-
-    /// <summary>Six significant digits: enough for any comparison these intervals support.</summary>
-    public static double Round(double v) => v == 0 || !double.IsFinite(v) ? v : Math.Round(v, Math.Max(0, 5 - (int)Math.Floor(Math.Log10(Math.Abs(v)))));
 
     public static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
 }
