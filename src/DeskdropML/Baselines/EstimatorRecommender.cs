@@ -24,16 +24,22 @@ namespace DeskdropML.Baselines;
 /// catalogues like Deskdrop's; <see cref="Options.MaxScoredPairs"/> guards against accidental huge grids.</para>
 /// <para><b>Plugging in MatrixFactorization.</b> With the <c>Microsoft.ML.Recommender</c> package (not a dependency of
 /// this library), ML.NET's matrix factorization takes key id columns (the matrix column index is the item key, the
-/// matrix row index the user key) and the pair weights as labels:
+/// matrix row index the user key). For implicit feedback use its one-class loss, which treats every train pair as a 1
+/// and every other pair as <c>C</c> with weight <c>Alpha</c> (ML.NET's default Alpha, 1e-4, is far too small for
+/// ranking; see docs/baselines-mlnet-mf.md):
 /// <code>
-/// var model = new EstimatorRecommender(ml, ml.Recommendation().Trainers.MatrixFactorization(labelColumnName: "Label", matrixColumnIndexColumnName: "ItemId", matrixRowIndexColumnName: "UserId"),
-///     new EstimatorRecommender.Options { IdColumns = IdColumnKind.Key, UseValuesAsLabels = true }).Fit(train, users, items);
+/// var model = new EstimatorRecommender(ml, ml.Recommendation().Trainers.MatrixFactorization(new MatrixFactorizationTrainer.Options
+///     {
+///         LabelColumnName = "Label", MatrixColumnIndexColumnName = "ItemId", MatrixRowIndexColumnName = "UserId",
+///         LossFunction = MatrixFactorizationTrainer.LossFunctionType.SquareLossOneClass,
+///         ApproximationRank = 32, Alpha = 0.46, Lambda = 0.026, C = 0, NumberOfIterations = 27,
+///     }),
+///     new EstimatorRecommender.Options { IdColumns = IdColumnKind.Key }).Fit(train, users, items);
 /// </code>
-/// Its default regression loss needs labels that vary: LIBMF divides the labels by their standard deviation, so with
-/// every label 1 (the harness's default) it scores every pair NaN, which <see cref="Fit"/> rejects. Its one-class variant
-/// (<c>MatrixFactorizationTrainer.Options.LossFunction = SquareLossOneClass</c>, with <c>Alpha</c>, <c>C</c> and
-/// <c>Lambda</c>) treats every train pair as a 1 whatever its label and suits implicit feedback without negatives.
-/// Both give NaN for users and items without a training pair; the evaluator ranks NaN last.</para>
+/// Its default regression loss needs labels that vary (<see cref="Options.UseValuesAsLabels"/>, or sampled negatives):
+/// LIBMF divides the labels by their standard deviation, so with every label 1 (the harness's default) it scores every
+/// pair NaN, which <see cref="Fit"/> rejects. Users and items without a training pair score NaN in regression mode;
+/// the evaluator ranks NaN last.</para>
 /// </remarks>
 public sealed class EstimatorRecommender
 {
