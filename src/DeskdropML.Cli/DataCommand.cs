@@ -15,7 +15,7 @@ internal static class DataCommand
         command.SetAction(parsed =>
         {
             var output = new Output(parsed.GetValue(common.Json));
-            var data = common.Load(parsed, output);
+            var data = common.Load(parsed, output, fitting: false);
             var s = data.Dataset.Summary;
             var rejected = new JsonObject();
             foreach (var (reason, count) in data.Report.Rejected) rejected[reason] = count;
@@ -41,8 +41,8 @@ internal static class DataCommand
                 ["rejected_by_reason"] = rejected,
             });
 
-            var table = new Table().Title($"{data.Name}: dataset facts").AddColumn("fact").AddColumn(new TableColumn("value").RightAligned());
-            void Row(string name, object value) => table.AddRow(name, Markup.Escape(string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:N0}", value)));
+            var table = new Table().Title(Markup.Escape($"{data.Name}: dataset facts")).AddColumn("fact").AddColumn(new TableColumn("value").RightAligned());
+            void Row(string name, object value) => table.AddRow(Markup.Escape(name), Markup.Escape(string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:N0}", value)));
             Row("file rows read", data.Report.RowsRead);
             Row("file rows rejected", data.Report.RowsRejected);
             foreach (var (reason, count) in data.Report.Rejected) Row("  " + reason, count);

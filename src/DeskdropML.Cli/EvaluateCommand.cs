@@ -28,7 +28,7 @@ internal static class EvaluateCommand
             if (cutoff < 1) throw new CliUsageException($"--k must be >= 1 (got {cutoff})");
             var spec = models.Get(parsed);
             int threads = common.GetThreads(parsed);
-            var data = common.Load(parsed, output);
+            var data = common.Load(parsed, output, evaluating: true);
             var fitted = spec.Fit(new FitRequest(data, parsed, output, parsed.GetValue(common.Seed), threads));
             var result = output.Status($"Evaluating {spec.Name} at k={cutoff}", () => RankingEvaluator.Evaluate(
                 data.Dataset.Train, data.Dataset.Test, fitted.Scorer,

@@ -32,7 +32,14 @@ internal static class ReproduceCommand
             if (t < 1) throw new CliUsageException($"--threads must be >= 1 (got {t})");
             var output = new Output(json: false);
             string dir = parsed.GetValue(outDir)!;
-            Directory.CreateDirectory(dir);
+            // Every output is checked before the run (the run takes minutes): the folder, and the JSON file, which must
+            // be neither an input nor one of the files written into the folder.
+            string dataDir = parsed.GetValue(data)!;
+            if (!Directory.Exists(dataDir)) throw new CliUsageException($"--data: folder '{dataDir}' not found");
+            OutputPaths.CheckFolder("--out", dir);
+            var inputs = Directory.EnumerateFiles(dataDir).ToList();
+            if (parsed.GetValue(json) is string jsonFile)
+                OutputPaths.CheckFile("--json", jsonFile, inputs.Concat(ReportFiles(dir)));
             var context = new ReproduceContext(parsed.GetValue(data)!, dir, parsed.GetValue(quick), parsed.GetValue(seed), t, output);
             var total = Stopwatch.StartNew();
             var tasks = ReproduceTasks.All;
@@ -72,13 +79,18 @@ internal static class ReproduceCommand
             string? jsonPath = parsed.GetValue(json);
             if (jsonPath is not null)
             {
-                File.WriteAllText(jsonPath, root.ToJsonString(Output.JsonOptions));
+                DeskdropML.Persistence.AtomicFile.WriteAllText(jsonPath, root.ToJsonString(Output.JsonOptions));
                 output.Human.MarkupLine($"JSON: {Markup.Escape(jsonPath)}");
             }
             return 0;
         });
         return command;
     }
+
+    /// <summary>The files a run writes into its output folder (zips, report, charts).</summary>
+    private static IEnumerable<string> ReportFiles(string dir) =>
+        new[] { "report.html", "warp.zip", "tuned-warp.zip", "als.zip", "tuned-als.zip", "ffm.zip", "learning-curve.png", "tuning-trials.png",
+            "metrics-deskdrop.png", "metrics-deskdrop-text.png" }.Select(f => Path.Combine(dir, f));
 
     private static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
@@ -87,7 +99,7 @@ internal static class ReproduceCommand
         var table = new Table().Title("Results (k = 10, train items excluded)").AddColumn("task").AddColumn("model").AddColumn("benchmark");
         foreach (var c in new[] { "P@10", "R@10", "NDCG@10", "MAP@10", "fit s" }) table.AddColumn(new TableColumn(c).RightAligned());
         foreach (var r in rows)
-            table.AddRow(Markup.Escape(r.Task), Markup.Escape(r.Model), r.Benchmark, MetricsJson.F(r.Precision), MetricsJson.F(r.Recall),
+            table.AddRow(Markup.Escape(r.Task), Markup.Escape(r.Model), Markup.Escape(r.Benchmark), MetricsJson.F(r.Precision), MetricsJson.F(r.Recall),
                 MetricsJson.F(r.Ndcg), MetricsJson.F(r.Map), r.FitSeconds.ToString("0.00", CultureInfo.InvariantCulture));
         console.Write(table);
     }

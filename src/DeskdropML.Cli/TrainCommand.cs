@@ -27,8 +27,7 @@ internal static class TrainCommand
             var output = new Output(parsed.GetValue(common.Json));
             var spec = models.Get(parsed);
             string path = parsed.GetValue(outPath)!;
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder)) throw new CliUsageException($"--out: folder '{folder}' does not exist");
+            OutputPaths.CheckFile("--out", path, common.InputFiles(parsed));
             var data = common.Load(parsed, output);
             var fitted = spec.Fit(new FitRequest(data, parsed, output, parsed.GetValue(common.Seed), common.GetThreads(parsed)));
             if (fitted.Model is not IFactorizationModel factorization)

@@ -47,7 +47,11 @@ internal static class TuneCommand
                 var other => throw new CliUsageException($"--metric must be ndcg, precision, recall or map (got '{other}')"),
             };
             int threads = common.GetThreads(parsed);
-            var data = common.Load(parsed, output);
+            var data = common.Load(parsed, output, evaluating: true);
+            var carved = data.Dataset.CarveValidation(f);
+            if (carved.Train.NonZeroCount == 0 || carved.Test.NonZeroCount == 0)
+                throw new CliUsageException($"--validation-fraction {f.ToString(CultureInfo.InvariantCulture)}: the validation split carved from the " +
+                    $"{data.Dataset.Summary.TrainPairs:N0} train pairs by time leaves {carved.Train.NonZeroCount:N0} train and {carved.Test.NonZeroCount:N0} validation pairs; both must be non-empty");
             var result = Run(tunable, data.Dataset, n, parsed.GetValue(common.Seed), threads, tuningMetric, f, !parsed.GetValue(noHalving), output);
             var json = result.ToJson(tunable.Name);
             json["benchmark"] = data.Name;

@@ -34,7 +34,8 @@ public static class FactorizationModelZip
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="model">The fitted transformer or pipeline.</param>
     /// <param name="inputSchema">Schema of the data the pipeline is applied to (stored by ML.NET).</param>
-    /// <param name="path">The zip file to write (overwritten).</param>
+    /// <param name="path">The zip file to write: replaced atomically (see <see cref="AtomicFile"/>), so it is either the
+    /// old file or the complete new one, never partial.</param>
     /// <exception cref="ArgumentException"><paramref name="model"/> contains no <see cref="FactorizationScoringTransformer"/>.</exception>
     public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path)
     {
@@ -45,12 +46,17 @@ public static class FactorizationModelZip
         var scoring = FindScoringTransformer(model)
             ?? throw new ArgumentException($"The model ({model.GetType().Name}) contains no {nameof(FactorizationScoringTransformer)}.", nameof(model));
         byte[] bytes = FactorizationModelBinary.Write(StoredFactorizationModel.From(scoring));
-        mlContext.Model.Save(model, inputSchema, path);
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        zip.GetEntry(EntryName)?.Delete();
-        var entry = zip.CreateEntry(EntryName, CompressionLevel.Fastest);
-        using var stream = entry.Open();
-        stream.Write(bytes);
+        // Written to a temporary file and renamed over the target: a crash or kill never leaves a partial zip.
+        AtomicFile.Write(path, file =>
+        {
+            mlContext.Model.Save(model, inputSchema, file);
+            file.Position = 0;
+            using var zip = new ZipArchive(file, ZipArchiveMode.Update, leaveOpen: true);
+            zip.GetEntry(EntryName)?.Delete();
+            var entry = zip.CreateEntry(EntryName, CompressionLevel.Fastest);
+            using var stream = entry.Open();
+            stream.Write(bytes);
+        });
     }
 
     /// <summary>Loads the typed model stored in a zip written by <see cref="Save"/>.</summary>
