@@ -24,6 +24,9 @@ internal sealed class CommonOptions
     public readonly Option<int> Threads = new("--threads") { Description = "Worker threads (1 = deterministic)", DefaultValueFactory = _ => 1 };
     public readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON on stdout (human output and progress go to stderr)" };
 
+    /// <summary>The largest --threads accepted (per-thread buffers make absurd counts a memory problem, not a speed-up).</summary>
+    public const int MaxThreads = 1024;
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Data, Benchmark, Interactions, UserCol, ItemCol, TimeCol, TimeUnit, WeightCol, EventCol, SkipUnknownEvents, MinItems, SplitTime, TestFraction, Seed, Threads, Json })
@@ -33,7 +36,7 @@ internal sealed class CommonOptions
     public int GetThreads(ParseResult parsed)
     {
         int threads = parsed.GetValue(Threads);
-        if (threads < 1) throw new CliUsageException($"--threads must be >= 1 (got {threads})");
+        if (threads is < 1 or > MaxThreads) throw new CliUsageException($"--threads must be in [1, {MaxThreads}] (got {threads})");
         return threads;
     }
 

@@ -32,7 +32,7 @@ public static class DeskdropCli
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
-            return Report(ExitCodes.BadInput, $"{parsed.Errors[0].Message} (see 'deskdrop --help')", null);
+            return Report(ExitCodes.BadInput, $"{ExitCodes.ParseError(parsed.Errors[0].Message)} (see 'deskdrop --help')", null);
 
         bool showStack = parsed.GetValue(verbose);
         using var signals = new CancelOnSignal();

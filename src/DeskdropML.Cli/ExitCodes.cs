@@ -50,6 +50,22 @@ internal static class ExitCodes
         }
     }
 
+    private static readonly System.Text.RegularExpressions.Regex CannotParse =
+        new(@"^Cannot parse argument '(?<value>.*)' for option '(?<flag>[^']+)' as expected type '(?<type>[^']+)'\.?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>A command-line parse error in words: "--k: 'NaN' is not a whole number" rather than a .NET type name.</summary>
+    public static string ParseError(string message)
+    {
+        var m = CannotParse.Match(OneLine(message));
+        if (!m.Success) return OneLine(message);
+        string type = m.Groups["type"].Value;
+        string expected = type.Contains("Int32", StringComparison.Ordinal) ? $"a whole number in [{int.MinValue}, {int.MaxValue}]"
+            : type.Contains("Int64", StringComparison.Ordinal) ? $"a whole number in [{long.MinValue}, {long.MaxValue}]"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
+            : "a valid value";
+        return $"{m.Groups["flag"].Value}: '{m.Groups["value"].Value}' is not {expected}";
+    }
+
     /// <summary>The message without line breaks.</summary>
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 

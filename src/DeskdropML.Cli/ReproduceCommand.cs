@@ -29,7 +29,7 @@ internal static class ReproduceCommand
         command.SetAction(parsed =>
         {
             int t = parsed.GetValue(threads);
-            if (t < 1) throw new CliUsageException($"--threads must be >= 1 (got {t})");
+            if (t is < 1 or > CommonOptions.MaxThreads) throw new CliUsageException($"--threads must be in [1, {CommonOptions.MaxThreads}] (got {t})");
             var output = new Output(json: false);
             string dir = parsed.GetValue(outDir)!;
             // Every output is checked before the run (the run takes minutes): the folder, and the JSON file, which must

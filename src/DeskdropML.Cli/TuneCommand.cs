@@ -16,6 +16,9 @@ internal static class TuneCommand
     /// <summary>Successive-halving reduction factor (the tuner's and the progress bar's schedule must agree).</summary>
     private const int Eta = 3;
 
+    /// <summary>The largest --trials accepted (the schedule and the candidate list are held in memory).</summary>
+    private const int MaxTrials = 1_000_000;
+
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -35,7 +38,7 @@ internal static class TuneCommand
             var tunable = registry.Tunable(name)
                 ?? throw new CliUsageException($"--model must be one of {string.Join(", ", registry.TunableNames)} for tune (got '{name}')");
             int n = parsed.GetValue(trials);
-            if (n < 1) throw new CliUsageException($"--trials must be >= 1 (got {n})");
+            if (n is < 1 or > MaxTrials) throw new CliUsageException($"--trials must be in [1, {MaxTrials:N0}] (got {n})");
             double f = parsed.GetValue(fraction);
             if (!(f > 0 && f < 1)) throw new CliUsageException($"--validation-fraction must be in (0, 1) (got {f.ToString(CultureInfo.InvariantCulture)})");
             var tuningMetric = parsed.GetValue(metric) switch
