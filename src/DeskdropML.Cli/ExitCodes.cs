@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using DeskdropML.Data;
 using DeskdropML.Memory;
+
+[assembly: InternalsVisibleTo("DeskdropML.Tests")]
 
 namespace DeskdropML.Cli;
 

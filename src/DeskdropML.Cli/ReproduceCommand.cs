@@ -36,10 +36,10 @@ internal static class ReproduceCommand
             // be neither an input nor one of the files written into the folder.
             string dataDir = parsed.GetValue(data)!;
             if (!Directory.Exists(dataDir)) throw new CliUsageException($"--data: folder '{dataDir}' not found");
-            OutputPaths.CheckFolder("--out", dir);
             var inputs = Directory.EnumerateFiles(dataDir).ToList();
             if (parsed.GetValue(json) is string jsonFile)
                 OutputPaths.CheckFile("--json", jsonFile, inputs.Concat(ReportFiles(dir)));
+            OutputPaths.CheckFolder("--out", dir);
             var context = new ReproduceContext(parsed.GetValue(data)!, dir, parsed.GetValue(quick), parsed.GetValue(seed), t, output);
             var total = Stopwatch.StartNew();
             var tasks = ReproduceTasks.All;

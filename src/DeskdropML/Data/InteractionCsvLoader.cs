@@ -140,5 +140,5 @@ public static class InteractionCsvLoader
         return s;
     }
 
-    internal static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
+    internal static string Shorten(string s) => DataText.Show(s);
 }

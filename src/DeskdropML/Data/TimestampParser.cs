@@ -48,12 +48,12 @@ internal sealed class TimestampParser(TimestampUnit unit, string file, string co
                     _unitExample = text;
                 }
                 else if (seen != _fileUnit)
-                    throw Bad(line, position, $"{text} looks like Unix {Name(seen)} but the column is in {Name(_fileUnit)} " +
-                        $"(line {_unitLine}: {_unitExample}); a file must use one unit — give the unit explicitly (--time-unit s|ms) if this is intended");
+                    throw Bad(line, position, $"{Short(text)} looks like Unix {Name(seen)} but the column is in {Name(_fileUnit)} " +
+                        $"(line {_unitLine}: {Short(_unitExample!)}); a file must use one unit — give the unit explicitly (--time-unit s|ms) if this is intended");
             }
             long seconds = _fileUnit == TimestampUnit.Milliseconds ? Math.DivRem(value, 1000, out long rem) - (rem < 0 ? 1 : 0) : value;
             if (seconds is < MinSeconds or > MaxSeconds)
-                throw Bad(line, position, $"{text} is outside the years 0001-9999 as Unix {Name(_fileUnit == TimestampUnit.Auto ? TimestampUnit.Seconds : _fileUnit)}");
+                throw Bad(line, position, $"{Short(text)} is outside the years 0001-9999 as Unix {Name(_fileUnit == TimestampUnit.Auto ? TimestampUnit.Seconds : _fileUnit)}");
             return seconds;
         }
         if (TryParseIso(text, out long iso)) return iso;
@@ -64,7 +64,7 @@ internal sealed class TimestampParser(TimestampUnit unit, string file, string co
 
     private static string Name(TimestampUnit u) => u == TimestampUnit.Milliseconds ? "milliseconds" : "seconds";
 
-    private static string Short(string s) => s.Length <= 60 ? s : s[..57] + "...";
+    private static string Short(string s) => DataText.Show(s);
 
     private static bool IsInteger(string s)
     {

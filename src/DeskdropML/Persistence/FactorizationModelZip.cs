@@ -37,7 +37,14 @@ public static class FactorizationModelZip
     /// <param name="path">The zip file to write: replaced atomically (see <see cref="AtomicFile"/>), so it is either the
     /// old file or the complete new one, never partial.</param>
     /// <exception cref="ArgumentException"><paramref name="model"/> contains no <see cref="FactorizationScoringTransformer"/>.</exception>
-    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path)
+    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path) =>
+        SaveWithEntries(mlContext, model, inputSchema, path, addEntries: null);
+
+    /// <summary>
+    /// Saves like <c>Save</c>, letting the caller add entries to the zip inside the same atomic write (the target
+    /// appears only once every entry is written).
+    /// </summary>
+    internal static void SaveWithEntries(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path, Action<ZipArchive>? addEntries)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
@@ -54,8 +61,8 @@ public static class FactorizationModelZip
             using var zip = new ZipArchive(file, ZipArchiveMode.Update, leaveOpen: true);
             zip.GetEntry(EntryName)?.Delete();
             var entry = zip.CreateEntry(EntryName, CompressionLevel.Fastest);
-            using var stream = entry.Open();
-            stream.Write(bytes);
+            using (var stream = entry.Open()) stream.Write(bytes);
+            addEntries?.Invoke(zip);
         });
     }
 
