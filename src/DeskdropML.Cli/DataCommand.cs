@@ -19,7 +19,7 @@ internal static class DataCommand
         command.SetAction(parsed =>
         {
             var output = new Output(parsed.GetValue(common.Json));
-            var data = common.Load(parsed, output, protocolOptions.FractionIsPerUser(parsed));
+            var data = common.Load(parsed, output, fitting: false, fractionIsPerUser: protocolOptions.FractionIsPerUser(parsed));
             var s = data.Dataset.Summary;
             bool withFolds = parsed.GetResult(protocolOptions.Protocol) is { Implicit: false } || parsed.GetValue(protocolOptions.Candidates) is not null;
             var setup = withFolds ? protocolOptions.Setup(parsed, data, parsed.GetValue(common.Seed), data.TestFraction, output) : null;
@@ -50,8 +50,8 @@ internal static class DataCommand
             output.WriteJson(json);
             if (setup is not null) WriteFolds(output, setup);
 
-            var table = new Table().Title($"{data.Name}: dataset facts").AddColumn("fact").AddColumn(new TableColumn("value").RightAligned());
-            void Row(string name, object value) => table.AddRow(name, Markup.Escape(string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:N0}", value)));
+            var table = new Table().Title(Markup.Escape($"{data.Name}: dataset facts")).AddColumn("fact").AddColumn(new TableColumn("value").RightAligned());
+            void Row(string name, object value) => table.AddRow(Markup.Escape(name), Markup.Escape(string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:N0}", value)));
             Row("file rows read", data.Report.RowsRead);
             Row("file rows rejected", data.Report.RowsRejected);
             foreach (var (reason, count) in data.Report.Rejected) Row("  " + reason, count);

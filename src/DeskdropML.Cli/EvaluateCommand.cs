@@ -35,7 +35,7 @@ internal static class EvaluateCommand
             var spec = models.Get(parsed);
             int threads = common.GetThreads(parsed);
             int seed = parsed.GetValue(common.Seed);
-            var data = common.Load(parsed, output, protocolOptions.FractionIsPerUser(parsed));
+            var data = common.Load(parsed, output, evaluating: parsed.GetValue(protocolOptions.Protocol) == "time", fractionIsPerUser: protocolOptions.FractionIsPerUser(parsed));
             var setup = protocolOptions.Setup(parsed, data, seed, data.TestFraction, output);
             bool keep = parsed.GetValue(keepTrain);
             if (keep && setup.Protocol.Name != "time") throw new CliUsageException("--keep-train-items applies to --protocol time only");

@@ -81,8 +81,18 @@ internal sealed class Output
     }
 
     /// <summary>Prints a JSON object on stdout when --json is on (numbers rounded as <see cref="JsonNumbers"/> says).</summary>
+    /// <exception cref="IOException">Standard output cannot be written (a closed pipe, a full disk); the message says so.</exception>
     public void WriteJson(JsonObject result)
     {
-        if (Json) Console.Out.WriteLine(JsonNumbers.Round(result).ToJsonString(JsonOptions));
+        if (!Json) return;
+        try
+        {
+            Console.Out.WriteLine(JsonNumbers.Round(result).ToJsonString(JsonOptions));
+            Console.Out.Flush();
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"cannot write the JSON result to standard output: {ExitCodes.OneLine(e.Message)}", e);
+        }
     }
 }

@@ -17,6 +17,9 @@ internal static class TuneCommand
     /// <summary>Successive-halving reduction factor (the tuner's and the progress bar's schedule must agree).</summary>
     private const int Eta = 3;
 
+    /// <summary>The largest --trials accepted (the schedule and the candidate list are held in memory).</summary>
+    private const int MaxTrials = 1_000_000;
+
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -38,7 +41,7 @@ internal static class TuneCommand
             var tunable = registry.Tunable(name)
                 ?? throw new CliUsageException($"--model must be one of {string.Join(", ", registry.TunableNames)} for tune (got '{name}')");
             int n = parsed.GetValue(trials);
-            if (n < 1) throw new CliUsageException($"--trials must be >= 1 (got {n})");
+            if (n is < 1 or > MaxTrials) throw new CliUsageException($"--trials must be in [1, {MaxTrials:N0}] (got {n})");
             double f = parsed.GetValue(fraction);
             if (!(f > 0 && f < 1)) throw new CliUsageException($"--validation-fraction must be in (0, 1) (got {f.ToString(CultureInfo.InvariantCulture)})");
             var tuningMetric = parsed.GetValue(metric) switch
@@ -50,12 +53,16 @@ internal static class TuneCommand
                 var other => throw new CliUsageException($"--metric must be ndcg, precision, recall or map (got '{other}')"),
             };
             int threads = common.GetThreads(parsed);
-            var data = common.Load(parsed, output, protocolOptions.FractionIsPerUser(parsed));
+            var data = common.Load(parsed, output, evaluating: parsed.GetValue(protocolOptions.Protocol) == "time", fractionIsPerUser: protocolOptions.FractionIsPerUser(parsed));
             int seed = parsed.GetValue(common.Seed);
             bool notebook = parsed.GetValue(protocolOptions.Protocol) == "time" && protocolOptions.Policy(parsed) == Evaluation.Protocols.CandidatePolicy.Catalog;
             JsonObject json;
             if (notebook)
             {
+                var carved = data.Dataset.CarveValidation(f);
+                if (carved.Train.NonZeroCount == 0 || carved.Test.NonZeroCount == 0)
+                    throw new CliUsageException($"--validation-fraction {f.ToString(CultureInfo.InvariantCulture)}: the validation split carved from the " +
+                        $"{data.Dataset.Summary.TrainPairs:N0} train pairs by time leaves {carved.Train.NonZeroCount:N0} train and {carved.Test.NonZeroCount:N0} validation pairs; both must be non-empty");
                 var result = Run(tunable, data.Dataset, n, seed, threads, tuningMetric, f, !parsed.GetValue(noHalving), output);
                 json = result.ToJson(tunable.Name);
                 json["protocol"] = "time";

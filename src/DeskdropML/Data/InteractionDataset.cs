@@ -125,7 +125,7 @@ public sealed class InteractionDataset
         var userIndex = Reindex(userNames, keepUser, users);
         var itemIndex = Reindex(itemNames, keptItem, items);
 
-        long split = options.SplitTime ?? (keptPairs == 0 ? 0 : (long)Math.Ceiling(tMin + (1 - options.TestFraction!.Value) * (tMax - tMin)));
+        long split = options.SplitTime ?? (keptPairs == 0 ? 0 : TimeSplit.AtFraction(tMin, tMax, 1 - options.TestFraction!.Value));
 
         // 5. Triplets for train and test.
         var train = new PairBuffer();
@@ -168,7 +168,7 @@ public sealed class InteractionDataset
             throw new InvalidOperationException("The dataset has no train pairs to carve a validation split from.");
         long tMin = long.MaxValue, tMax = long.MinValue;
         foreach (long t in _trainTimestamps) { tMin = Math.Min(tMin, t); tMax = Math.Max(tMax, t); }
-        long split = (long)Math.Ceiling(tMin + (1 - fraction) * (tMax - tMin));
+        long split = TimeSplit.AtFraction(tMin, tMax, 1 - fraction);
         var train = new PairBuffer();
         var validation = new PairBuffer();
         for (int u = 0; u < Train.Rows; u++)

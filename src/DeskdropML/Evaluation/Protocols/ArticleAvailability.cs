@@ -37,12 +37,27 @@ public sealed class ArticleAvailability
     public static ArticleAvailability Load(string path)
     {
         using var reader = new CsvRecordReader(path);
+        try
+        {
+            return Read(reader);
+        }
+        catch (DataFormatException e) when (reader.IsCompressed)
+        {
+            var explained = reader.Explain(e);
+            if (ReferenceEquals(explained, e)) throw;
+            throw explained;
+        }
+    }
+
+    private static ArticleAvailability Read(CsvRecordReader reader)
+    {
         string file = reader.FilePath;
         var header = reader.ReadRecord()?.ToArray() ?? throw new DataFormatException(file, 0, null, "the file is empty (no header row)");
-        var columns = InteractionCsvLoader.HeaderIndex(file, reader.RecordLine, header);
+        var columns = InteractionCsvLoader.HeaderIndex(reader, header);
         int time = InteractionCsvLoader.Require(file, columns, "timestamp", "timestamp");
         int ev = InteractionCsvLoader.Require(file, columns, "eventType", "event type");
         int id = InteractionCsvLoader.Require(file, columns, "contentId", "content id");
+        var timestamps = new TimestampParser(TimestampUnit.Auto, file, header[time]);
         var shared = new Dictionary<string, long>(StringComparer.Ordinal);
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         IReadOnlyList<string>? row;
@@ -52,7 +67,7 @@ public sealed class ArticleAvailability
             if (row.Count != header.Length)
                 throw new DataFormatException(file, line, null, $"the row has {row.Count} fields but the header has {header.Length}");
             if (row[time].Length == 0) continue;
-            long t = InteractionCsvLoader.ParseTimestamp(file, line, header[time], row[time]);
+            long t = timestamps.Parse(row[time], line, reader.FieldPosition(time));
             var target = row[ev] switch { "CONTENT SHARED" => shared, "CONTENT REMOVED" => removed, _ => null };
             if (target is null) continue;
             if (!target.TryGetValue(row[id], out long first) || t < first) target[row[id]] = t;
