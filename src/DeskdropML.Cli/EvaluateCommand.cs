@@ -85,13 +85,13 @@ internal static class MetricsJson
             ["benchmark"] = benchmark,
             ["k"] = r.K,
             ["users_evaluated"] = r.Units,
-            ["precision"] = (r.Means.Precision),
-            ["recall"] = (r.Means.Recall),
-            ["ndcg"] = (r.Means.Ndcg),
-            ["map"] = (r.Means.Map),
-            ["mrr"] = (r.Means.Mrr),
-            ["hit_rate"] = (r.Means.HitRate),
-            ["catalog_coverage"] = (r.Folds.Count == 1 ? r.Folds[0].CatalogCoverage : r.CandidateCoverage),
+            ["precision"] = r.Means.Precision,
+            ["recall"] = r.Means.Recall,
+            ["ndcg"] = r.Means.Ndcg,
+            ["map"] = r.Means.Map,
+            ["mrr"] = r.Means.Mrr,
+            ["hit_rate"] = r.Means.HitRate,
+            ["catalog_coverage"] = r.Folds.Count == 1 ? r.Folds[0].CatalogCoverage : r.CandidateCoverage,
             ["fit_seconds"] = Math.Round(fitSeconds, 3),
             ["exclude_train_items"] = excludeTrainItems,
             ["warm"] = Means(Pool(r, warmUsers: true)),
@@ -107,10 +107,10 @@ internal static class MetricsJson
     {
         var t = new JsonObject
         {
-            ["precision"] = (test.Means.Precision),
-            ["recall"] = (test.Means.Recall),
-            ["ndcg"] = (test.Means.Ndcg),
-            ["map"] = (test.Means.Map),
+            ["precision"] = test.Means.Precision,
+            ["recall"] = test.Means.Recall,
+            ["ndcg"] = test.Means.Ndcg,
+            ["map"] = test.Means.Map,
             ["users"] = test.Units,
         };
         ProtocolOptions.AddJson(t, test);
@@ -133,13 +133,14 @@ internal static class MetricsJson
         return n == 0 ? new RankingMetricMeans(0, 0, 0, 0, 0, 0, 0) : new RankingMetricMeans(n, p / n, rc / n, nd / n, ap / n, rr / n, h / n);
     }
 
-    public static JsonObject Means(RankingMetricMeans m) => new()
+    /// <summary>Means over a group of units; the count is named <paramref name="countKey"/> (<c>users</c> for the warm/cold split).</summary>
+    public static JsonObject Means(RankingMetricMeans m, string countKey = "users") => new()
     {
-        ["users"] = m.Users,
-        ["precision"] = (m.Precision),
-        ["recall"] = (m.Recall),
-        ["ndcg"] = (m.Ndcg),
-        ["map"] = (m.Map),
+        [countKey] = m.Users,
+        ["precision"] = m.Precision,
+        ["recall"] = m.Recall,
+        ["ndcg"] = m.Ndcg,
+        ["map"] = m.Map,
     };
 
     public static void WriteTable(IAnsiConsole console, string title, ProtocolEvaluationResult r, double fitSeconds)
@@ -185,11 +186,11 @@ internal static class SampledNegativesJson
     {
         var (at5, at10) = r.Intervals(resamples);
         json["sampled_negatives"] = r.Negatives;
-        json["hit_rate_at_5"] = (r.HitRateAt5);
-        json["hit_rate_at_10"] = (r.HitRateAt10);
-        json["ci"]!["hit_rate_at_5"] = new JsonArray((at5.Low), (at5.High));
-        json["ci"]!["hit_rate_at_10"] = new JsonArray((at10.Low), (at10.High));
-        json["random"]!["hit_rate_at_5"] = (r.RandomHitRateAt5);
-        json["random"]!["hit_rate_at_10"] = (r.RandomHitRateAt10);
+        json["hit_rate_at_5"] = r.HitRateAt5;
+        json["hit_rate_at_10"] = r.HitRateAt10;
+        json["ci"]!["hit_rate_at_5"] = new JsonArray(at5.Low, at5.High);
+        json["ci"]!["hit_rate_at_10"] = new JsonArray(at10.Low, at10.High);
+        json["random"]!["hit_rate_at_5"] = r.RandomHitRateAt5;
+        json["random"]!["hit_rate_at_10"] = r.RandomHitRateAt10;
     }
 }

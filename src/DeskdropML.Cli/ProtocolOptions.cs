@@ -130,33 +130,31 @@ internal sealed class ProtocolOptions
         json["ci"] = Intervals(r);
         json["random"] = new JsonObject
         {
-            ["precision"] = (r.Random.Precision), ["recall"] = (r.Random.Recall),
-            ["ndcg"] = (r.Random.Ndcg), ["hit_rate"] = (r.Random.Hit),
+            ["precision"] = r.Random.Precision, ["recall"] = r.Random.Recall,
+            ["ndcg"] = r.Random.Ndcg, ["hit_rate"] = r.Random.Hit,
         };
-        json["cold_share"] = (r.ColdShare);
+        json["cold_share"] = r.ColdShare;
         json["warm_only"] = Means(r.WarmItemsOnly);
         json["new_only"] = Means(r.NewItemsOnly);
-        json["candidate_coverage"] = (r.CandidateCoverage);
+        json["candidate_coverage"] = r.CandidateCoverage;
         json["bootstrap"] = new JsonObject { ["resamples"] = r.Resamples, ["seed"] = r.Seed, ["level"] = 0.95 };
     }
 
     public static JsonObject Intervals(ProtocolEvaluationResult r)
     {
         var ci = new JsonObject();
-        foreach (var (metric, (lo, hi)) in r.Intervals) ci[MetricName(metric)] = new JsonArray((lo), (hi));
+        foreach (var (metric, (lo, hi)) in r.Intervals) ci[MetricName(metric)] = new JsonArray(lo, hi);
         return ci;
     }
 
-    public static JsonObject Means(RankingMetricMeans m) => new()
+    /// <summary>Means over a subset of units (warm-only, new-only): the metrics of <see cref="MetricsJson.Means"/> plus MRR and hit rate.</summary>
+    public static JsonObject Means(RankingMetricMeans m)
     {
-        ["units"] = m.Users,
-        ["precision"] = (m.Precision),
-        ["recall"] = (m.Recall),
-        ["ndcg"] = (m.Ndcg),
-        ["map"] = (m.Map),
-        ["mrr"] = (m.Mrr),
-        ["hit_rate"] = (m.HitRate),
-    };
+        var json = MetricsJson.Means(m, countKey: "units");
+        json["mrr"] = m.Mrr;
+        json["hit_rate"] = m.HitRate;
+        return json;
+    }
 
     public static string MetricName(ReportedMetric m) => m switch
     {
