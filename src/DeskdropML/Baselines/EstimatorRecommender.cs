@@ -25,10 +25,10 @@ namespace DeskdropML.Baselines;
 /// <para><b>Plugging in MatrixFactorization.</b> With the <c>Microsoft.ML.Recommender</c> package (not a dependency of
 /// this library), ML.NET's matrix factorization is one line, using key id columns:
 /// <code>
-/// var model = new EstimatorRecommender(ml, ml.Recommendation().Trainers.MatrixFactorization(labelColumnName: "Label", matrixColumnIndexColumnName: "ItemId", matrixRowIndexColumnName: "UserId"),
+/// var model = new EstimatorRecommender(ml, ml.Recommendation().Trainers.MatrixFactorization(labelColumnName: "Label", matrixColumnIndexColumnName: "UserId", matrixRowIndexColumnName: "ItemId"),
 ///     new EstimatorRecommender.Options { IdColumns = IdColumnKind.Key }).Fit(train, users, items);
 /// </code>
-/// (the matrix column index is the item key, the matrix row index the user key). Its one-class variant
+/// (the user key is the matrix column index, the item key the matrix row index, as in ML.NET's samples). Its one-class variant
 /// (<c>MatrixFactorizationTrainer.Options.LossFunction = SquareLossOneClass</c>) suits implicit feedback without negatives.</para>
 /// </remarks>
 public sealed class EstimatorRecommender
