@@ -30,10 +30,17 @@ internal static class ReproduceCommand
         command.SetAction(parsed =>
         {
             int t = parsed.GetValue(threads);
-            if (t < 1) throw new CliUsageException($"--threads must be >= 1 (got {t})");
+            if (t is < 1 or > CommonOptions.MaxThreads) throw new CliUsageException($"--threads must be in [1, {CommonOptions.MaxThreads}] (got {t})");
             var output = new Output(parsed.GetValue(json));
             string dir = parsed.GetValue(outDir)!;
-            Directory.CreateDirectory(dir);
+            // Every output is checked before the run (the run takes minutes): the folder (results.json, report.html,
+            // charts and zips are written into it), which must not be the data folder.
+            string dataDir = parsed.GetValue(data)!;
+            if (!Directory.Exists(dataDir)) throw new CliUsageException($"--data: folder '{dataDir}' not found");
+            var inputs = Directory.EnumerateFiles(dataDir).ToList();
+            foreach (var file in ReportFiles(dir).Append(Path.Combine(dir, "results.json")))
+                OutputPaths.CheckFile("--out", file, inputs);
+            OutputPaths.CheckFolder("--out", dir);
             var context = new ReproduceContext(parsed.GetValue(data)!, dir, parsed.GetValue(quick), parsed.GetValue(seed), t, output);
             var total = Stopwatch.StartNew();
             var tasks = ReproduceTasks.All;
@@ -71,13 +78,18 @@ internal static class ReproduceCommand
                 ["report"] = reportPath,
             };
             string jsonPath = Path.Combine(dir, "results.json");
-            File.WriteAllText(jsonPath, JsonNumbers.Round(root).ToJsonString(Output.JsonOptions));
+            DeskdropML.Persistence.AtomicFile.WriteAllText(jsonPath, JsonNumbers.Round(root).ToJsonString(Output.JsonOptions));
             output.Human.MarkupLine($"JSON: {Markup.Escape(jsonPath)}");
             output.WriteJson(root);
             return 0;
         });
         return command;
     }
+
+    /// <summary>The files a run writes into its output folder (zips, report, charts).</summary>
+    private static IEnumerable<string> ReportFiles(string dir) =>
+        new[] { "report.html", "warp.zip", "tuned-warp.zip", "als.zip", "tuned-als.zip", "ffm.zip", "learning-curve.png", "tuning-trials.png",
+            "metrics-deskdrop.png", "metrics-deskdrop-text.png" }.Select(f => Path.Combine(dir, f));
 
     private static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
@@ -86,7 +98,7 @@ internal static class ReproduceCommand
         var table = new Table().Title("Results (k = 10, train items excluded)").AddColumn("task").AddColumn("model").AddColumn("benchmark");
         foreach (var c in new[] { "P@10", "R@10", "NDCG@10", "MAP@10", "fit s" }) table.AddColumn(new TableColumn(c).RightAligned());
         foreach (var r in rows)
-            table.AddRow(Markup.Escape(r.Task), Markup.Escape(r.Model), r.Benchmark, MetricsJson.F(r.Precision), MetricsJson.F(r.Recall),
+            table.AddRow(Markup.Escape(r.Task), Markup.Escape(r.Model), Markup.Escape(r.Benchmark), MetricsJson.F(r.Precision), MetricsJson.F(r.Recall),
                 MetricsJson.F(r.Ndcg), MetricsJson.F(r.Map), r.FitSeconds.ToString("0.00", CultureInfo.InvariantCulture));
         console.Write(table);
     }

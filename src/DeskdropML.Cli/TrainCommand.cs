@@ -35,8 +35,7 @@ internal static class TrainCommand
             if (!Savable.Contains(spec.Name))
                 throw new CliUsageException($"--model {spec.Name} cannot be saved as a model zip; train supports {string.Join(", ", Savable)}");
             string path = parsed.GetValue(outPath)!;
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder)) throw new CliUsageException($"--out: folder '{folder}' does not exist");
+            OutputPaths.CheckFile("--out", path, common.InputFiles(parsed));
             var data = common.Load(parsed, output);
             var fitted = spec.Fit(new FitRequest(data, parsed, output, parsed.GetValue(common.Seed), common.GetThreads(parsed)));
             if (fitted.Model is not IFactorizationModel factorization)

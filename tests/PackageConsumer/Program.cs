@@ -58,6 +58,15 @@ foreach (string name in models)
     float score = loaded.Transform(probe).GetColumn<float>("Score").Single();
     if (Math.Abs(score - top.Items[0].Score) > 1e-4f * Math.Max(1f, Math.Abs(score)))
         return Fail($"{name}: row score {score} differs from the top-k score {top.Items[0].Score}");
+    // Evaluation straight from ML.NET objects, on the reloaded model: each user's held-out own-group items as test rows.
+    var train = mlContext.Data.LoadFromTextFile<Interaction>(csv, separatorChar: ',', hasHeader: true);
+    var test = mlContext.Data.LoadFromEnumerable(Planted.HeldOut());
+    var evaluation = mlContext.Recommenders().Evaluate(loaded, train, test, k: 10, userIdColumnName: "UserId", itemIdColumnName: "ItemId");
+    var (low, high) = evaluation.Metrics.Intervals[DeskdropML.Evaluation.ReportedMetric.Ndcg];
+    Console.WriteLine($"{name}: NDCG@10 {evaluation.Metrics.Means.Ndcg:F4} [{low:F4}, {high:F4}] over {evaluation.Metrics.Units} users; random {evaluation.Metrics.Random.Ndcg:F4}; " +
+        $"{evaluation.TestPairs} test pairs = {evaluation.RelevantPairs} relevant + {evaluation.PairsOnEarlierItems} earlier + {evaluation.PairsOutsideCandidates} outside the candidates");
+    if (!(low > evaluation.Metrics.Random.Ndcg)) return Fail($"{name}: the NDCG interval does not clear the random expectation");
+    if (evaluation.TestPairs != evaluation.RelevantPairs + evaluation.PairsOnEarlierItems + evaluation.PairsOutsideCandidates) return Fail($"{name}: test pairs unaccounted for");
     Console.WriteLine($"{name}: ok ({inGroup:P0} of top-10 items in the user's group, input schema {string.Join(",", schema.Select(c => c.Name))})");
 }
 return 0;
@@ -101,6 +110,21 @@ public static class Planted
             int other = (g + 1 + random.Next(Groups - 1)) % Groups;
             foreach (int i in own.Append(other * ItemsPerGroup + random.Next(ItemsPerGroup)))
                 rows.Add(new Interaction { UserId = $"u{u:D3}", ItemId = $"i{i:D3}", Label = 1 + random.Next(3) });
+        }
+        return rows;
+    }
+
+    /// <summary>Two unseen items of each user's own group (drawn with another seed): what a good model should rank high.</summary>
+    public static List<Interaction> HeldOut()
+    {
+        var random = new Random(11);
+        var seen = Rows().Select(r => (r.UserId, r.ItemId)).ToHashSet();
+        var rows = new List<Interaction>();
+        foreach (string user in Users())
+        {
+            int g = GroupOfUser(user);
+            var unseen = Enumerable.Range(g * ItemsPerGroup, ItemsPerGroup).Select(i => $"i{i:D3}").Where(i => !seen.Contains((user, i))).OrderBy(_ => random.Next()).Take(2);
+            rows.AddRange(unseen.Select(i => new Interaction { UserId = user, ItemId = i }));
         }
         return rows;
     }

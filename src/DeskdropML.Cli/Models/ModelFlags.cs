@@ -35,7 +35,8 @@ internal sealed class ModelFlags
     {
         double? days = p.GetValue(RecencyHalfLifeDays);
         if (days is null) return ds.Train;
-        if (!(days > 0)) throw new CliUsageException($"--recency-half-life-days must be > 0 (got {days})");
+        if (!(days > 0) || !double.IsFinite(days.Value * 86400.0))
+            throw new CliUsageException($"--recency-half-life-days must be a positive, finite number of days (got {days?.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
         return Data.RecencyWeighting.Apply(ds.Train, ds.TrainTimestamps, days.Value * 86400.0);
     }
 

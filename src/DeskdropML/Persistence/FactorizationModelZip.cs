@@ -38,9 +38,17 @@ public static class FactorizationModelZip
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="model">The fitted transformer or pipeline.</param>
     /// <param name="inputSchema">Schema of the data the pipeline is applied to (stored by ML.NET).</param>
-    /// <param name="path">The zip file to write (overwritten).</param>
+    /// <param name="path">The zip file to write: replaced atomically (see <see cref="AtomicFile"/>), so it is either the
+    /// old file or the complete new one, never partial.</param>
     /// <exception cref="ArgumentException"><paramref name="model"/> contains no <see cref="FactorizationScoringTransformer"/>.</exception>
-    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path)
+    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path) =>
+        SaveWithEntries(mlContext, model, inputSchema, path, addEntries: null);
+
+    /// <summary>
+    /// Saves like <c>Save</c>, letting the caller add entries to the zip inside the same atomic write (the target
+    /// appears only once every entry is written).
+    /// </summary>
+    internal static void SaveWithEntries(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path, Action<ZipArchive>? addEntries)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
@@ -48,7 +56,15 @@ public static class FactorizationModelZip
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (FindScoringTransformer(model) is null)
             throw new ArgumentException($"The model ({model.GetType().Name}) contains no {nameof(FactorizationScoringTransformer)}.", nameof(model));
-        mlContext.Model.Save(model, inputSchema, path);
+        // Written to a temporary file and renamed over the target: a crash or kill never leaves a partial zip.
+        AtomicFile.Write(path, file =>
+        {
+            mlContext.Model.Save(model, inputSchema, file);
+            if (addEntries is null) return;
+            file.Position = 0;
+            using var zip = new ZipArchive(file, ZipArchiveMode.Update, leaveOpen: true);
+            addEntries(zip);
+        });
     }
 
     /// <summary>

@@ -135,6 +135,7 @@ public sealed class AlsTrainer
     /// non-finite value.</exception>
     /// <exception cref="InvalidOperationException">The Cholesky solver met a normal matrix that is not numerically positive
     /// definite (possible only with Regularization 0).</exception>
+    /// <exception cref="Memory.MemoryBudgetException">The model would not fit the memory budget (checked before allocating).</exception>
     public AlsModelParameters Fit(CsrMatrix interactions, IdMap users, IdMap items, IProgress<AlsIterationInfo>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(interactions);
@@ -160,6 +161,7 @@ public sealed class AlsTrainer
         var weighting = AlsMatrixWeighting.Learn(interactions, _options.Weighting, _options.Bm25K1, _options.Bm25B);
         CsrMatrix byUser = weighting.Apply(interactions);
         CsrMatrix byItem = byUser.Transpose();
+        RequireMemory(byUser, byItem);
 
         var random = new Random(_options.Seed);
         float[] userFactors = RandomFactors(random, users.Count * k);
@@ -182,6 +184,24 @@ public sealed class AlsTrainer
         var hasInteractions = new bool[users.Count];
         for (int u = 0; u < hasInteractions.Length; u++) hasInteractions[u] = interactions.RowLength(u) > 0;
         return new AlsModelParameters(users, items, userFactors, itemFactors, hasInteractions, _options.Clone(), weighting.ItemLengthNorms);
+    }
+
+    /// <summary>
+    /// Refuses a fit whose arrays would not fit the memory budget (<see cref="Memory.MemoryBudget"/>): the user and item
+    /// factors and the model's copy of them, per worker a k x k matrix and the gathered factors of the longest row, and
+    /// the per-chunk partial Gram matrices.
+    /// </summary>
+    private void RequireMemory(CsrMatrix byUser, CsrMatrix byItem)
+    {
+        double k = _options.NumberOfFactors;
+        int longest = 0;
+        for (int u = 0; u < byUser.Rows; u++) longest = Math.Max(longest, byUser.RowLength(u));
+        for (int i = 0; i < byItem.Rows; i++) longest = Math.Max(longest, byItem.RowLength(i));
+        double rows = Math.Max(byUser.Rows, byItem.Rows);
+        double workers = Math.Min(_options.NumberOfThreads, Math.Ceiling(rows / 128));
+        double floats = 2 * (byUser.Rows + (double)byItem.Rows) * k + workers * (k * k + 3 * k + longest * (k + 3)) + Math.Ceiling(rows / 2048) * k * k;
+        Memory.MemoryBudget.Require($"ALS with {k:N0} factors for {byUser.Rows:N0} users and {byItem.Rows:N0} items",
+            nameof(Options.NumberOfFactors), _options.NumberOfFactors, 4 * floats, Math.Max(rows, longest) * k);
     }
 
     private static float[] RandomFactors(Random random, int length)
