@@ -14,7 +14,9 @@ namespace DeskdropML.Trainers.Ease;
 /// <para><b>Work.</b> About <c>n³/6</c> multiply-adds in each of the three steps (<c>n³</c> flops in all, as LAPACK's
 /// <c>potrf</c> + <c>potri</c>). Every step is blocked into panels of <see cref="Block"/> rows and column chunks of
 /// <see cref="Chunk"/> doubles so that the operands of the inner loop stay in the L1/L2 caches, and its bulk runs in
-/// <see cref="RowDotKernel"/> (16 row-by-row dot products at once). The formulas (0-based, k ranges half-open):
+/// <see cref="RowDotKernel"/> (16 row-by-row dot products at once); the triangular part inside a panel is a forward
+/// substitution per row that updates the remaining sums with vectorised multiply-adds along a stored column of the
+/// panel's diagonal block. The formulas (0-based, k ranges half-open):
 /// <code>
 /// Cholesky : L_ij = (A_ij - Σ_{k&lt;j} L_ik L_jk) / L_jj,   L_jj = sqrt(A_jj - Σ_{k&lt;j} L_jk²)
 /// inverse  : Z_jj = 1 / L_jj,   Z_ji = -Z_ii (L_ij Z_jj + Σ_{k∈(j,i)} L_ik Z_jk)   for j &lt; i
@@ -91,7 +93,10 @@ internal static class SpdInverse
                     }
                 });
             }
-            // The diagonal block, then the rows below it (each row independent).
+            // The diagonal block (sequential), then the rows below it (independent): row i solves x L_JJᵀ = A_iJ by
+            // forward substitution, x_j = s_j / L_jj followed by s -= x_j (column j of L_JJ).
+            int m = j1 - j0;
+            var columns = new double[m * m]; // columns[c * m + r] = L_{j0 + r, j0 + c}
             for (int j = j0; j < j1; j++)
             {
                 long rowJ = (long)j * n;
@@ -101,23 +106,27 @@ internal static class SpdInverse
                 double l = Math.Sqrt(pivot);
                 a[rowJ + j] = l;
                 inverseDiagonal[j] = 1 / l;
-                for (int i = j + 1; i < j1; i++) a[(long)i * n + j] = SolvePanelEntry(a, n, i, j, j0);
+                for (int i = j + 1; i < j1; i++)
+                {
+                    long rowI = (long)i * n;
+                    a[rowI + j] = (a[rowI + j] - TensorPrimitives.Dot(a.AsSpan((int)(rowI + j0), j - j0), a.AsSpan((int)(rowJ + j0), j - j0))) / l;
+                }
+                for (int r = j - j0; r < m; r++) columns[(j - j0) * m + r] = a[(long)(j0 + r) * n + j];
             }
             ForEachBlock(j1, n, threads, (r0, r1) =>
             {
                 for (int i = r0; i < r1; i++)
-                    for (int j = j0; j < j1; j++)
-                        a[(long)i * n + j] = SolvePanelEntry(a, n, i, j, j0);
+                {
+                    var s = a.AsSpan((int)((long)i * n + j0), m);
+                    for (int c = 0; c < m; c++)
+                    {
+                        double x = s[c] / columns[c * m + c];
+                        s[c] = x;
+                        if (c + 1 < m) TensorPrimitives.MultiplyAdd(columns.AsSpan(c * m + c + 1, m - c - 1), -x, s[(c + 1)..], s[(c + 1)..]);
+                    }
+                }
             });
         }
-    }
-
-    /// <summary><c>(A_ij - Σ_{k∈[j0,j)} L_ik L_jk) / L_jj</c>.</summary>
-    private static double SolvePanelEntry(double[] a, int n, int i, int j, int j0)
-    {
-        long rowI = (long)i * n, rowJ = (long)j * n;
-        double dot = TensorPrimitives.Dot(a.AsSpan((int)(rowI + j0), j - j0), a.AsSpan((int)(rowJ + j0), j - j0));
-        return (a[rowI + j] - dot) / a[rowJ + j];
     }
 
     private static void InvertFactor(double[] a, int n, int threads, double[] zDiagonal)
@@ -125,6 +134,10 @@ internal static class SpdInverse
         for (int i0 = 0; i0 < n; i0 += Block)
         {
             int i1 = Math.Min(i0 + Block, n);
+            int m = i1 - i0;
+            var columns = new double[m * m]; // columns[c * m + r] = L_{i0 + r, i0 + c} (lower part only)
+            for (int c = 0; c < m; c++)
+                for (int r = c; r < m; r++) columns[c * m + r] = a[(long)(i0 + r) * n + i0 + c];
             // Every row j < i1 of Z gets its entries in columns [i0, i1) right of its diagonal; rows are independent.
             ForEachBlock(0, i1, threads, (r0, r1) =>
             {
@@ -150,20 +163,26 @@ internal static class SpdInverse
                         }
                     }
                 }
-                // The rest of each sum (the few columns before the group's bulk start, and the panel's own columns),
-                // then the diagonal term; columns of the panel are finished left to right.
+                // The rest of each sum: the few columns before the group's bulk start and the diagonal term; then the
+                // panel's own columns by forward substitution, Z_ji = -Z_ii s_i followed by s += Z_ji (column i of L_II).
                 for (int j = r0; j < r1; j++)
                 {
                     long rowJ = (long)j * n;
                     int groupEnd = Math.Min((j & ~3) + 4, i0);
-                    for (int i = Math.Max(i0, j + 1); i < i1; i++)
+                    int first = Math.Max(i0, j + 1);
+                    for (int i = first; i < i1; i++)
                     {
                         long rowI = (long)i * n;
                         double s = a[rowJ + i];
                         for (int k = j + 1; k < groupEnd; k++) s += a[rowJ + k] * a[rowI + k];
-                        for (int k = Math.Max(j + 1, i0); k < i; k++) s += a[rowJ + k] * a[rowI + k];
-                        s += a[rowI + j] * zDiagonal[j];
-                        a[rowJ + i] = -zDiagonal[i] * s;
+                        a[rowJ + i] = s + a[rowI + j] * zDiagonal[j];
+                    }
+                    var partial = a.AsSpan((int)(rowJ + i0), m);
+                    for (int c = first - i0; c < m; c++)
+                    {
+                        double z = -zDiagonal[i0 + c] * partial[c];
+                        partial[c] = z;
+                        if (c + 1 < m) TensorPrimitives.MultiplyAdd(columns.AsSpan(c * m + c + 1, m - c - 1), z, partial[(c + 1)..], partial[(c + 1)..]);
                     }
                 }
             });
