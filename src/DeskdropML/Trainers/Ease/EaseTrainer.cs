@@ -89,11 +89,14 @@ public sealed class EaseTrainer
         if (items <= maxItems) return;
         double n = items;
         throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
-            "EASE solves a dense items x items system: {0:N0} items need {0:N0}² x 8 bytes = {1:0.0} GB for the inverse (plus {2:0.0} GB " +
+            "EASE solves a dense items x items system: {0:N0} items need {0:N0}² x 8 bytes = {1} for the inverse (plus {2} " +
             "for the weights) and about n³ = {3:0.0e0} floating-point operations; the limit is {4:N0} items (EaseTrainer.Options.MaxItems). " +
             "Raise the limit if the machine has the memory and time, or use item-kNN, which scales with the stored interactions.",
-            items, 8 * n * n / 1e9, 4 * n * n / 1e9, n * n * n, maxItems), nameof(items));
+            items, Bytes(8 * n * n), Bytes(4 * n * n), n * n * n, maxItems), nameof(items));
     }
+
+    private static string Bytes(double bytes) =>
+        bytes >= 1e9 ? (bytes / 1e9).ToString("0.0 GB", CultureInfo.InvariantCulture) : (bytes / 1e6).ToString("0 MB", CultureInfo.InvariantCulture);
 
     /// <summary>Learns B from a users x items matrix of strengths <c>r &gt;= 0</c> and returns the model.</summary>
     /// <param name="interactions">Users x items strengths X.</param>
