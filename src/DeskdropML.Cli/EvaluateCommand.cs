@@ -60,10 +60,33 @@ internal static class MetricsJson
         ["catalog_coverage"] = r.CatalogCoverage,
         ["fit_seconds"] = fitted.FitSeconds,
         ["exclude_train_items"] = r.ExcludeTrainItems,
+        ["standard_error"] = StandardErrors(r),
         ["warm"] = Means(r.Warm),
         ["cold"] = Means(r.Cold),
         ["parameters"] = fitted.Parameters,
     };
+
+    /// <summary>Standard error of each mean over the evaluated users: sample standard deviation / sqrt(users).</summary>
+    public static JsonObject StandardErrors(RankingEvaluationResult r)
+    {
+        double Se(Func<UserRankingMetrics, double> metric)
+        {
+            int n = r.PerUser.Count;
+            if (n < 2) return 0;
+            double mean = 0, squares = 0;
+            foreach (var u in r.PerUser) mean += metric(u.Metrics);
+            mean /= n;
+            foreach (var u in r.PerUser) squares += (metric(u.Metrics) - mean) * (metric(u.Metrics) - mean);
+            return Math.Sqrt(squares / (n - 1) / n);
+        }
+        return new JsonObject
+        {
+            ["precision"] = Se(m => m.Precision),
+            ["recall"] = Se(m => m.Recall),
+            ["ndcg"] = Se(m => m.Ndcg),
+            ["map"] = Se(m => m.AveragePrecision),
+        };
+    }
 
     public static JsonObject Means(RankingMetricMeans m) => new()
     {

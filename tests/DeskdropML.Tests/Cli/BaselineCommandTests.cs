@@ -33,6 +33,12 @@ public class BaselineCommandTests
         var expected = RankingEvaluator.Evaluate(ds.Train, ds.Test, new ColdUserFallbackModel(model, ds.Train));
         Assert.Equal(expected.Ndcg, r.GetProperty("ndcg").GetDouble(), 12);
         Assert.Equal(expected.Precision, r.GetProperty("precision").GetDouble(), 12);
+
+        // The per-user standard error of the mean NDCG: sample standard deviation over users / sqrt(users).
+        var ndcg = expected.PerUser.Select(u => u.Metrics.Ndcg).ToArray();
+        double mean = ndcg.Average();
+        double se = Math.Sqrt(ndcg.Sum(v => (v - mean) * (v - mean)) / (ndcg.Length - 1) / ndcg.Length);
+        Assert.Equal(se, r.GetProperty("standard_error").GetProperty("ndcg").GetDouble(), 12);
     }
 
     [Fact]
