@@ -61,12 +61,7 @@ public sealed class EaseTrainer
                 throw new ArgumentOutOfRangeException(nameof(L2), L2, "L2 must be a finite number > 0.");
             if (MaxItems is < 1 or > ItemLimit)
                 throw new ArgumentOutOfRangeException(nameof(MaxItems), MaxItems, $"MaxItems must be in [1, {ItemLimit}] (an n x n array must have fewer than 2^31 entries).");
-            if (NumberOfThreads < 1)
-                throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be >= 1.");
-            if (string.IsNullOrWhiteSpace(UserIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(UserIdColumnName), UserIdColumnName, "UserIdColumnName must be a non-empty column name.");
-            if (string.IsNullOrWhiteSpace(ItemIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(ItemIdColumnName), ItemIdColumnName, "ItemIdColumnName must be a non-empty column name.");
+            OptionChecks.ThreadsAndColumns(NumberOfThreads, UserIdColumnName, ItemIdColumnName);
         }
     }
 

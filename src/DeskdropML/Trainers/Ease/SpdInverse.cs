@@ -63,6 +63,17 @@ internal static class SpdInverse
     /// <summary>Row offset of row <c>min(row, last)</c>: rows past the end of a group repeat the last valid row.</summary>
     private static long Row(int row, int last, int n) => (long)Math.Min(row, last) * n;
 
+    /// <summary>
+    /// <c>sums[4 r + c] = Σ_{k∈[k0, k1)} a[x + r, k] a[y + c, k]</c> for the groups of four rows starting at x and y;
+    /// rows past <paramref name="xLast"/> / <paramref name="yLast"/> repeat the last valid row (their sums are discarded).
+    /// </summary>
+    private static void Dot4x4(double[] a, int n, int x, int xLast, int y, int yLast, int k0, int k1, Span<double> sums)
+    {
+        sums.Clear();
+        RowDotKernel.Dot4x4(a, Row(x, xLast, n), Row(x + 1, xLast, n), Row(x + 2, xLast, n), Row(x + 3, xLast, n),
+            Row(y, yLast, n), Row(y + 1, yLast, n), Row(y + 2, yLast, n), Row(y + 3, yLast, n), k0, k1, sums);
+    }
+
     private static void Cholesky(double[] a, int n, int threads, double[] inverseDiagonal)
     {
         for (int j0 = 0; j0 < n; j0 += Block)
@@ -82,9 +93,7 @@ internal static class SpdInverse
                             for (int ig = r0; ig < r1; ig += 4)
                             {
                                 if (ig + 3 < jg) continue;
-                                sums.Clear();
-                                RowDotKernel.Dot4x4(a, Row(ig, r1 - 1, n), Row(ig + 1, r1 - 1, n), Row(ig + 2, r1 - 1, n), Row(ig + 3, r1 - 1, n),
-                                    Row(jg, j1 - 1, n), Row(jg + 1, j1 - 1, n), Row(jg + 2, j1 - 1, n), Row(jg + 3, j1 - 1, n), c0, c1, sums);
+                                Dot4x4(a, n, ig, r1 - 1, jg, j1 - 1, c0, c1, sums);
                                 for (int r = 0; r < 4 && ig + r < r1; r++)
                                     for (int c = 0; c < 4 && jg + c < j1 && jg + c <= ig + r; c++)
                                         a[(long)(ig + r) * n + jg + c] -= sums[4 * r + c];
@@ -154,9 +163,7 @@ internal static class SpdInverse
                         {
                             int k0 = Math.Max(c0, jg + 4);
                             if (k0 >= c1) continue;
-                            sums.Clear();
-                            RowDotKernel.Dot4x4(a, Row(jg, r1 - 1, n), Row(jg + 1, r1 - 1, n), Row(jg + 2, r1 - 1, n), Row(jg + 3, r1 - 1, n),
-                                Row(ig, i1 - 1, n), Row(ig + 1, i1 - 1, n), Row(ig + 2, i1 - 1, n), Row(ig + 3, i1 - 1, n), k0, c1, sums);
+                            Dot4x4(a, n, jg, r1 - 1, ig, i1 - 1, k0, c1, sums);
                             for (int r = 0; r < 4 && jg + r < r1; r++)
                                 for (int c = 0; c < 4 && ig + c < i1; c++)
                                     a[(long)(jg + r) * n + ig + c] += sums[4 * r + c];
@@ -218,9 +225,7 @@ internal static class SpdInverse
                     {
                         int k0 = Math.Max(c0, ig + 4);
                         if (k0 >= c1) continue;
-                        sums.Clear();
-                        RowDotKernel.Dot4x4(a, Row(ig, r1 - 1, n), Row(ig + 1, r1 - 1, n), Row(ig + 2, r1 - 1, n), Row(ig + 3, r1 - 1, n),
-                            Row(jg, n - 1, n), Row(jg + 1, n - 1, n), Row(jg + 2, n - 1, n), Row(jg + 3, n - 1, n), k0, c1, sums);
+                        Dot4x4(a, n, ig, r1 - 1, jg, n - 1, k0, c1, sums);
                         for (int r = 0; r < 4 && ig + r < r1; r++)
                             for (int c = 0; c < 4 && jg + c <= ig + r; c++)
                                 a[(long)(ig + r) * n + jg + c] += sums[4 * r + c];

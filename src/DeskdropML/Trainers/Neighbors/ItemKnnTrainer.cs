@@ -66,12 +66,7 @@ public sealed class ItemKnnTrainer
                 throw new ArgumentOutOfRangeException(nameof(Bm25K1), Bm25K1, "Bm25K1 must be a finite number >= 0.");
             if (!(Bm25B >= 0 && Bm25B <= 1))
                 throw new ArgumentOutOfRangeException(nameof(Bm25B), Bm25B, "Bm25B must be in [0, 1].");
-            if (NumberOfThreads < 1)
-                throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be >= 1.");
-            if (string.IsNullOrWhiteSpace(UserIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(UserIdColumnName), UserIdColumnName, "UserIdColumnName must be a non-empty column name.");
-            if (string.IsNullOrWhiteSpace(ItemIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(ItemIdColumnName), ItemIdColumnName, "ItemIdColumnName must be a non-empty column name.");
+            OptionChecks.ThreadsAndColumns(NumberOfThreads, UserIdColumnName, ItemIdColumnName);
         }
     }
 

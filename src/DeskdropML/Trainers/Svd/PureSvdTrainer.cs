@@ -65,12 +65,7 @@ public sealed class PureSvdTrainer
                 throw new ArgumentOutOfRangeException(nameof(Oversampling), Oversampling, "Oversampling must be >= 0.");
             if (PowerIterations < 0)
                 throw new ArgumentOutOfRangeException(nameof(PowerIterations), PowerIterations, "PowerIterations must be >= 0.");
-            if (NumberOfThreads < 1)
-                throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be >= 1.");
-            if (string.IsNullOrWhiteSpace(UserIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(UserIdColumnName), UserIdColumnName, "UserIdColumnName must be a non-empty column name.");
-            if (string.IsNullOrWhiteSpace(ItemIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(ItemIdColumnName), ItemIdColumnName, "ItemIdColumnName must be a non-empty column name.");
+            OptionChecks.ThreadsAndColumns(NumberOfThreads, UserIdColumnName, ItemIdColumnName);
         }
     }
 
