@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using DeskdropML.Sparse;
 
 namespace DeskdropML.Trainers.Svd;
@@ -41,7 +42,9 @@ internal static class RandomizedSvd
         OneSidedJacobi(w, n, l);
 
         var sigma = new double[l];
-        for (int c = 0; c < l; c++) sigma[c] = Math.Sqrt(ColumnDot(w, n, l, c, c));
+        for (long i = 0; i < n; i++)
+            for (int c = 0; c < l; c++) sigma[c] += w[i * l + c] * w[i * l + c];
+        for (int c = 0; c < l; c++) sigma[c] = Math.Sqrt(sigma[c]);
         var order = Enumerable.Range(0, l).OrderByDescending(c => sigma[c]).ThenBy(c => c).Take(k).ToArray();
         var vectors = new double[(long)n * k];
         var values = new double[k];
@@ -87,43 +90,60 @@ internal static class RandomizedSvd
         return result;
     }
 
-    private static double ColumnDot(double[] a, int rows, int l, int c, int d)
+    /// <summary>The l columns of a row-major rows x l array, each made contiguous: result[c * rows + r] = a[r * l + c].</summary>
+    private static double[] Columns(double[] a, int rows, int l)
     {
-        double s = 0;
-        for (long r = 0; r < rows; r++) s += a[r * l + c] * a[r * l + d];
-        return s;
+        var columns = new double[a.Length];
+        for (long r = 0; r < rows; r++)
+            for (int c = 0; c < l; c++) columns[c * (long)rows + r] = a[r * l + c];
+        return columns;
     }
 
-    /// <summary>Modified Gram-Schmidt on the l columns of a (rows x l, row-major), twice; vanishing columns become zero.</summary>
+    /// <summary>Writes contiguous columns back into the row-major array.</summary>
+    private static void Rows(double[] columns, double[] a, int rows, int l)
+    {
+        for (long r = 0; r < rows; r++)
+            for (int c = 0; c < l; c++) a[r * l + c] = columns[c * (long)rows + r];
+    }
+
+    /// <summary>
+    /// Modified Gram-Schmidt on the l columns of a (rows x l, row-major), run twice; a column that vanishes (norm below
+    /// 1e-12 of its original norm) becomes zero. Works on a contiguous copy of the columns.
+    /// </summary>
     private static void Orthonormalize(double[] a, int rows, int l)
     {
+        var columns = Columns(a, rows, l);
+        Span<double> Column(int c) => columns.AsSpan(c * rows, rows);
         var original = new double[l];
-        for (int c = 0; c < l; c++) original[c] = Math.Sqrt(ColumnDot(a, rows, l, c, c));
+        for (int c = 0; c < l; c++) original[c] = TensorPrimitives.Norm<double>(Column(c));
         for (int pass = 0; pass < 2; pass++)
         {
             for (int c = 0; c < l; c++)
             {
+                var column = Column(c);
                 for (int d = 0; d < c; d++)
                 {
-                    double projection = ColumnDot(a, rows, l, c, d);
-                    if (projection == 0) continue;
-                    for (long r = 0; r < rows; r++) a[r * l + c] -= projection * a[r * l + d];
+                    double projection = TensorPrimitives.Dot<double>(column, Column(d));
+                    if (projection != 0) TensorPrimitives.MultiplyAdd(Column(d), -projection, column, column);
                 }
-                double norm = Math.Sqrt(ColumnDot(a, rows, l, c, c));
-                double scale = norm > 1e-12 * original[c] && norm > 0 ? 1 / norm : 0;
-                for (long r = 0; r < rows; r++) a[r * l + c] *= scale;
+                double norm = TensorPrimitives.Norm<double>(column);
+                TensorPrimitives.Multiply(column, norm > 1e-12 * original[c] && norm > 0 ? 1 / norm : 0, column);
             }
         }
+        Rows(columns, a, rows, l);
     }
 
     /// <summary>
-    /// Rotates pairs of columns of a (rows x l) until every pair is orthogonal to working precision (Hestenes' one-sided
-    /// Jacobi): for columns p, q with <c>α = |a_p|², β = |a_q|², γ = a_p · a_q</c>, the rotation with
+    /// Rotates pairs of columns of a (rows x l, row-major) until every pair is orthogonal to working precision (Hestenes'
+    /// one-sided Jacobi): for columns p, q with <c>α = |a_p|², β = |a_q|², γ = a_p · a_q</c>, the rotation with
     /// <c>t = sign(ζ) / (|ζ| + sqrt(1 + ζ²))</c>, <c>ζ = (β - α) / (2γ)</c>, <c>c = 1 / sqrt(1 + t²)</c>, <c>s = c t</c>
-    /// zeroes γ. At most 60 sweeps.
+    /// zeroes γ. At most 60 sweeps. Works on a contiguous copy of the columns.
     /// </summary>
     private static void OneSidedJacobi(double[] a, int rows, int l)
     {
+        var columns = Columns(a, rows, l);
+        Span<double> Column(int c) => columns.AsSpan(c * rows, rows);
+        var scratch = new double[rows];
         for (int sweep = 0; sweep < 60; sweep++)
         {
             bool rotated = false;
@@ -131,22 +151,22 @@ internal static class RandomizedSvd
             {
                 for (int q = p + 1; q < l; q++)
                 {
-                    double alpha = ColumnDot(a, rows, l, p, p), beta = ColumnDot(a, rows, l, q, q), gamma = ColumnDot(a, rows, l, p, q);
+                    Span<double> ap = Column(p), aq = Column(q);
+                    double alpha = TensorPrimitives.Dot<double>(ap, ap), beta = TensorPrimitives.Dot<double>(aq, aq), gamma = TensorPrimitives.Dot<double>(ap, aq);
                     if (gamma == 0 || Math.Abs(gamma) <= 1e-15 * Math.Sqrt(alpha * beta)) continue;
                     rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);
-                    double t = Math.Sign(zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
-                    if (zeta == 0) t = 1;
+                    double t = zeta == 0 ? 1 : Math.Sign(zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
                     double cos = 1 / Math.Sqrt(1 + t * t), sin = cos * t;
-                    for (long r = 0; r < rows; r++)
-                    {
-                        double ap = a[r * l + p], aq = a[r * l + q];
-                        a[r * l + p] = cos * ap - sin * aq;
-                        a[r * l + q] = sin * ap + cos * aq;
-                    }
+                    ap.CopyTo(scratch);                                       // old a_p
+                    TensorPrimitives.Multiply(ap, cos, ap);
+                    TensorPrimitives.MultiplyAdd(aq, -sin, ap, ap);           // a_p = c a_p - s a_q
+                    TensorPrimitives.Multiply(aq, cos, aq);
+                    TensorPrimitives.MultiplyAdd(scratch, sin, aq, aq);       // a_q = s a_p + c a_q
                 }
             }
-            if (!rotated) return;
+            if (!rotated) break;
         }
+        Rows(columns, a, rows, l);
     }
 }
