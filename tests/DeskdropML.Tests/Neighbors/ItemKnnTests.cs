@@ -161,6 +161,14 @@ public class ItemKnnTests
     }
 
     [Fact]
+    public void MoreNeighboursThanItemsKeepsEveryCoOccurrence()
+    {
+        var all = Fit(ItemKnnWeighting.Cosine, k: int.MaxValue);
+        var twenty = Fit(ItemKnnWeighting.Cosine, k: 20);
+        Assert.Equal(twenty.Neighbors.ColumnIndices.ToArray(), all.Neighbors.ColumnIndices.ToArray());
+    }
+
+    [Fact]
     public void HistoryMatrixReplacesTheTrainingStrengthsInScores()
     {
         var train = Dense(R);

@@ -75,6 +75,7 @@ internal static class ItemKnnSimilarity
     public static CsrMatrix TopNeighbors(CsrMatrix r, double[] w, int k, int threads)
     {
         int itemCount = r.Columns, userCount = r.Rows, nnz = r.NonZeroCount;
+        k = Math.Max(1, Math.Min(k, itemCount)); // a row cannot hold more neighbours than there are items
         // Item-major copy of the structure and weights (users ascending within an item).
         var itemPointers = new int[itemCount + 1];
         ReadOnlySpan<int> columns = r.ColumnIndices;
