@@ -94,12 +94,34 @@ internal static class MetricsJson
             ["catalog_coverage"] = r.Folds.Count == 1 ? r.Folds[0].CatalogCoverage : r.CandidateCoverage,
             ["fit_seconds"] = Math.Round(fitSeconds, 3),
             ["exclude_train_items"] = excludeTrainItems,
+            ["standard_error"] = StandardErrors(r),
             ["warm"] = Means(Pool(r, warmUsers: true)),
             ["cold"] = Means(Pool(r, warmUsers: false)),
             ["parameters"] = parameters,
         };
         ProtocolOptions.AddJson(json, r);
         return json;
+    }
+
+    /// <summary>Standard error of each mean over the evaluation units: sample standard deviation / sqrt(units).</summary>
+    public static JsonObject StandardErrors(ProtocolEvaluationResult r)
+    {
+        double Se(ReportedMetric metric)
+        {
+            var v = r.UnitValues(metric);
+            int n = v.Length;
+            if (n < 2) return 0;
+            double mean = v.Average(), squares = 0;
+            foreach (double x in v) squares += (x - mean) * (x - mean);
+            return Math.Sqrt(squares / (n - 1) / n);
+        }
+        return new JsonObject
+        {
+            ["precision"] = Se(ReportedMetric.Precision),
+            ["recall"] = Se(ReportedMetric.Recall),
+            ["ndcg"] = Se(ReportedMetric.Ndcg),
+            ["map"] = Se(ReportedMetric.Map),
+        };
     }
 
     /// <summary>The protocol fields of a tuned model's test evaluation: <c>test</c> gains intervals and the random expectation.</summary>

@@ -21,7 +21,7 @@ internal static class TrainCommand
         var common = new CommonOptions();
         var models = ModelRegistry.CreateDefault();
         var outPath = new Option<string>("--out") { Description = "The model zip to write", Required = true };
-        var command = new Command("train", "Fit a model (warp, als, content, ffm) on the train split and save it as an ML.NET model zip with the typed model inside.");
+        var command = new Command("train", "Fit a model (warp, als, content, ffm, itemknn, ease, svd) on the train split and save it as an ML.NET model zip with the typed model inside.");
         common.AddTo(command);
         models.AddTo(command);
         command.Options.Add(outPath);
@@ -39,7 +39,12 @@ internal static class TrainCommand
             var data = common.Load(parsed, output);
             var fitted = spec.Fit(new FitRequest(data, parsed, output, parsed.GetValue(common.Seed), common.GetThreads(parsed)));
             if (fitted.Model is not IFactorizationModel factorization)
-                throw new InvalidOperationException($"--model {spec.Name} produced no factorization model");
+                throw new CliUsageException($"--model {spec.Name} cannot be saved as a model zip; train supports warp, als, content, ffm, itemknn, ease and svd");
+            if (factorization is ItemItemModel)
+            {
+                try { ItemItemModel.EnsurePackedViewFits(factorization.Users.Count, factorization.Items.Count, spec.Name); }
+                catch (InvalidOperationException e) { throw new CliUsageException($"--model {spec.Name}: {e.Message}"); }
+            }
             Save(factorization, data.Dataset.Train, spec.Name, path);
             output.Human.MarkupLine($"Saved {Markup.Escape(spec.Name)} model ({factorization.Users.Count:N0} users x {factorization.Items.Count:N0} items, " +
                 $"{factorization.Dimension} dimensions) to {Markup.Escape(path)}");

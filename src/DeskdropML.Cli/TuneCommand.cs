@@ -25,12 +25,12 @@ internal static class TuneCommand
         var common = new CommonOptions();
         var protocolOptions = new ProtocolOptions();
         var registry = ModelRegistry.CreateDefault();
-        var model = new Option<string>("--model") { Description = "warp | als", DefaultValueFactory = _ => "warp" };
+        var model = new Option<string>("--model") { Description = string.Join(" | ", registry.TunableNames), DefaultValueFactory = _ => "warp" };
         var trials = new Option<int>("--trials") { Description = "Candidates drawn from the search space (successive halving refits the best third at 3x the budget, so more fits run than candidates; see --no-halving)", DefaultValueFactory = _ => 27 };
         var metric = new Option<string>("--metric") { Description = "Validation metric: ndcg | precision | recall | map", DefaultValueFactory = _ => "ndcg" };
         var fraction = new Option<double>("--validation-fraction") { Description = "Last fraction of the train time span used for validation", DefaultValueFactory = _ => 0.2 };
         var noHalving = new Option<bool>("--no-halving") { Description = "Plain random search: every candidate at the full budget" };
-        var command = new Command("tune", "Tune WARP or ALS on a validation split carved from train (never on test); report the winner's test metrics.");
+        var command = new Command("tune", "Tune a model (warp, als, itemknn, ease, svd) on a validation split carved from train (never on test); report the winner's test metrics.");
         common.AddTo(command);
         protocolOptions.AddTo(command);
         foreach (var o in new Option[] { model, trials, metric, fraction, noHalving }) command.Options.Add(o);

@@ -16,7 +16,9 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "quality") return Quality(args.Skip(1).ToArray());
         if (args.Length > 0 && args[0] == "epochs") return Epochs(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? int.Parse(args[2]) : 5);
-        if (args.Length > 0 && args[0] == "topk") return TopKAllUsers(args.Length > 1 ? args[1] : "deskdrop");
+        if (args.Length > 0 && args[0] == "topk")
+            return TopKAllUsers(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? args[2] : "als",
+                args.Length > 3 ? int.Parse(args[3]) : 9, args.Length > 4 ? int.Parse(args[4]) : 5);
         if (args.Length > 0 && args[0] == "partial") return RepeatedPartial(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? int.Parse(args[2]) : 5);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
@@ -46,31 +48,45 @@ public static class Program
     }
 
     /// <summary>
-    /// Top-10 for every user with train items excluded (Recommender.RecommendBatch over an ALS model, 64 factors),
-    /// median of 9 runs after 5 warm-up runs (so the JIT has tiered the kernels up), 1 and 2 threads.
+    /// Top-10 for every user with train items excluded (Recommender.RecommendBatch) over a model fitted with 2 threads:
+    /// ALS (64 factors, the default), item-kNN (cosine, 20 neighbours), EASE (λ 500) or PureSVD (15 factors); median of
+    /// <paramref name="runs"/> runs after <paramref name="warmups"/> warm-up runs (so the JIT has tiered the kernels
+    /// up), 1 and 2 threads. The fit's wall and process CPU time are printed too.
     /// </summary>
-    private static int TopKAllUsers(string which)
+    private static int TopKAllUsers(string which, string modelName, int runs, int warmups)
     {
         var (train, users, items) = which == "synthetic"
             ? (BenchmarkData.Synthetic.Train, BenchmarkData.Synthetic.Users, BenchmarkData.Synthetic.Items)
             : (BenchmarkData.Deskdrop.Dataset.Train, BenchmarkData.Deskdrop.Dataset.Users, BenchmarkData.Deskdrop.Dataset.Items);
-        var model = new DeskdropML.Trainers.Als.AlsTrainer(new DeskdropML.Trainers.Als.AlsTrainer.Options { NumberOfFactors = 64, NumberOfIterations = 3, NumberOfThreads = 2, Seed = 1 })
-            .Fit(train, users, items);
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        var fitWatch = Stopwatch.StartNew();
+        DeskdropML.Recommending.IRecommenderModel model = modelName switch
+        {
+            "als" => new DeskdropML.Trainers.Als.AlsTrainer(new DeskdropML.Trainers.Als.AlsTrainer.Options { NumberOfFactors = 64, NumberOfIterations = 3, NumberOfThreads = 2, Seed = 1 })
+                .Fit(train, users, items),
+            "itemknn" => new DeskdropML.Trainers.Neighbors.ItemKnnTrainer(new DeskdropML.Trainers.Neighbors.ItemKnnTrainer.Options { NumberOfThreads = 2 }).Fit(train, users, items),
+            "ease" => new DeskdropML.Trainers.Ease.EaseTrainer(new DeskdropML.Trainers.Ease.EaseTrainer.Options { NumberOfThreads = 2 }).Fit(train, users, items),
+            "svd" => new DeskdropML.Trainers.Svd.PureSvdTrainer(new DeskdropML.Trainers.Svd.PureSvdTrainer.Options { NumberOfThreads = 2, Seed = 1 }).Fit(train, users, items),
+            _ => throw new ArgumentException($"unknown model '{modelName}' (als | itemknn | ease | svd)"),
+        };
+        process.Refresh();
+        Console.WriteLine($"{which}: {modelName} fit {fitWatch.Elapsed.TotalSeconds:F2} s wall, {(process.TotalProcessorTime - cpu0).TotalSeconds:F2} s process CPU (2 threads)");
         var recommender = new DeskdropML.Recommending.Recommender(model, train, DeskdropML.Trainers.Popularity.PopularityModel.Fit(train, users, items));
         var all = Enumerable.Range(0, users.Count).ToArray();
-        Console.WriteLine($"{which}: top-10 for all {users.Count} users x {items.Count} items, 64 factors, train items excluded");
+        Console.WriteLine($"{which}: top-10 for all {users.Count} users x {items.Count} items, {modelName}, train items excluded");
         foreach (int threads in new[] { 1, 2 })
         {
-            for (int w = 0; w < 5; w++) recommender.RecommendBatch(all, 10, threads);
+            for (int w = 0; w < warmups; w++) recommender.RecommendBatch(all, 10, threads);
             var times = new List<double>();
-            for (int r = 0; r < 9; r++)
+            for (int r = 0; r < runs; r++)
             {
                 var watch = Stopwatch.StartNew();
                 recommender.RecommendBatch(all, 10, threads);
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
             times.Sort();
-            Console.WriteLine($"  {threads} thread(s): median {times[4]:F1} ms (min {times[0]:F1}, max {times[8]:F1})");
+            Console.WriteLine($"  {threads} thread(s): median {times[runs / 2]:F1} ms (min {times[0]:F1}, max {times[^1]:F1}) over {runs} runs");
         }
         return 0;
     }

@@ -74,6 +74,8 @@ internal sealed class AlsModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
             var other => throw new CliUsageException($"--feedback must be implicit or explicit (got '{other}')"),
         },
         Weighting = ParseWeighting(p.GetValue(flags.Weighting) ?? "none"),
+        Bm25K1 = (float)flags.Bm25K1Value(p, 100),
+        Bm25B = (float)flags.Bm25BValue(p, 0.8),
         NumberOfThreads = threads,
         Seed = seed,
     };
@@ -115,6 +117,8 @@ internal sealed class AlsModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
             ["cg_steps"] = options.ConjugateGradientSteps,
             ["feedback"] = options.Feedback.ToString(),
             ["weighting"] = options.Weighting.ToString(),
+            ["bm25_k1"] = options.Bm25K1,
+            ["bm25_b"] = options.Bm25B,
             ["recency_half_life_days"] = request.Parsed.GetValue(flags.RecencyHalfLifeDays),
             ["seed"] = options.Seed,
             ["threads"] = options.NumberOfThreads,

@@ -21,7 +21,8 @@ internal sealed class ModelRegistry
     {
         var text = new TextFeatureOptions();
         var flags = new ModelFlags();
-        return new ModelRegistry(text, flags, new RandomModelSpec(), new PopularityModelSpec(), new RecencyModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags), new WarpModelSpec(flags, text), new AlsModelSpec(flags));
+        return new ModelRegistry(text, flags, new RandomModelSpec(), new PopularityModelSpec(), new RecencyModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags),
+            new WarpModelSpec(flags, text), new AlsModelSpec(flags), new ItemKnnModelSpec(flags), new EaseModelSpec(flags), new PureSvdModelSpec(flags));
     }
 
     private readonly TextFeatureOptions? _text;

@@ -7,7 +7,10 @@ using DeskdropML.Features;
 using DeskdropML.Recommending;
 using DeskdropML.Trainers.Als;
 using DeskdropML.Trainers.Content;
+using DeskdropML.Trainers.Ease;
 using DeskdropML.Trainers.Ffm;
+using DeskdropML.Trainers.Neighbors;
+using DeskdropML.Trainers.Svd;
 using DeskdropML.Trainers.Warp;
 using DeskdropML.Tuning;
 using Spectre.Console;
@@ -190,6 +193,30 @@ internal static class ModelTasks
         string zip = Path.Combine(c.OutputDirectory, "ffm.zip");
         TrainCommand.Save(last!, ds.Train, "ffm", zip);
         result["model_zip"] = zip;
+        return result;
+    }
+
+    /// <summary>
+    /// The simple baselines a reviewer asks for, at their documented defaults (nothing tuned on test): item-kNN with each
+    /// weighting (20 neighbours, as <c>implicit</c>), EASE (λ 500) and PureSVD with the Python notebook's 15 factors.
+    /// </summary>
+    public static JsonObject Baselines(ReproduceContext c)
+    {
+        var ds = c.Benchmark(Deskdrop).Dataset;
+        var result = new JsonObject
+        {
+            ["settings"] = new JsonObject { ["itemknn_neighbors"] = 20, ["bm25_k1"] = 1.2, ["bm25_b"] = 0.75, ["ease_lambda"] = 500, ["svd_factors"] = 15, ["svd_power_iterations"] = 7 },
+        };
+        foreach (var weighting in Enum.GetValues<ItemKnnWeighting>())
+        {
+            string name = weighting.ToString().ToLowerInvariant();
+            result[$"itemknn_{name}"] = ReproduceTasks.Evaluate(c, "baselines", $"item-kNN ({name}, 20 neighbours)", Deskdrop,
+                () => new ItemKnnTrainer(new ItemKnnTrainer.Options { Weighting = weighting, NumberOfThreads = c.Threads }).Fit(ds.Train, ds.Users, ds.Items));
+        }
+        result["ease"] = ReproduceTasks.Evaluate(c, "baselines", "EASE (lambda 500)", Deskdrop,
+            () => new EaseTrainer(new EaseTrainer.Options { NumberOfThreads = c.Threads }).Fit(ds.Train, ds.Users, ds.Items));
+        result["svd"] = ReproduceTasks.EvaluateSeeds(c, "baselines", "PureSVD (15 factors)", Deskdrop, c.Seeds,
+            seed => new PureSvdTrainer(new PureSvdTrainer.Options { NumberOfFactors = 15, Seed = seed, NumberOfThreads = c.Threads }).Fit(ds.Train, ds.Users, ds.Items));
         return result;
     }
 

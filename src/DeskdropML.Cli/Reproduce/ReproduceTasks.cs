@@ -24,6 +24,7 @@ internal static class ReproduceTasks
         new("als", "ALS: implicit (paper and implicit-0.7 confidence) and explicit", ModelTasks.Als),
         new("tuned_als", "ALS tuned on a validation split carved from train (test used once)", ModelTasks.TunedAls),
         new("ffm", "ML.NET baseline: FieldAwareFactorizationMachine with sampled negatives", ModelTasks.Ffm),
+        new("baselines", "Simple baselines: item-kNN (cosine, TF-IDF, BM25), EASE, PureSVD with the Python notebook's 15 factors", ModelTasks.Baselines),
         new("cross_check", "Metric cross-check: our P/R/NDCG@10 vs ML.NET Ranking.Evaluate NDCG@10 for the best model", ModelTasks.CrossCheck),
     };
 

@@ -22,7 +22,9 @@ namespace DeskdropML.Recommending;
 /// <c>packedUser · packedItem</c> itself with a cache-blocked <see cref="PackedItemMatrix"/> (a copy of the item
 /// vectors taken at construction), so every factorization trainer gets fast single and batched top-k; the scores equal
 /// the model's up to float rounding and are the same bits in <see cref="Recommend"/>, <see cref="RecommendBatch"/>
-/// and <see cref="ScoreItems"/>. Other models are asked through <see cref="IRecommenderModel.ScoreItems"/>.</para>
+/// and <see cref="ScoreItems"/>. Other models, and <see cref="ItemItemModel"/>s (item-kNN, EASE: a
+/// factorization only in a dense view whose sparse scoring is cheaper and gives the same bits), are asked through
+/// <see cref="IRecommenderModel.ScoreItems"/>.</para>
 /// <para>All methods are safe to call from several threads at once (the model's getters must be too).</para>
 /// </remarks>
 public sealed class Recommender : IWarmUserModel
@@ -56,7 +58,8 @@ public sealed class Recommender : IWarmUserModel
         KnownInteractions = knownInteractions;
         _fallbackScores = fallbackScores.ToArray();
         _scorer = new ColdUserFallbackModel(model, knownInteractions, fallbackScores);
-        if (model is IFactorizationModel factorization)
+        // Item-item models are factorizations only in a dense view; their own sparse scoring is far cheaper.
+        if (model is IFactorizationModel factorization and not ItemItemModel)
         {
             _factorization = factorization;
             _itemMatrix = new PackedItemMatrix(factorization);
@@ -242,20 +245,23 @@ public sealed class Recommender : IWarmUserModel
     }
 
     /// <summary>
-    /// The <paramref name="k"/> items most similar to an item: cosine similarity of the latent item factors
-    /// <c>q_i · q_j / (|q_i| |q_j|)</c> (bias slots excluded), the item itself left out. An item whose factors are all
-    /// zero has similarity 0 to every item. Needs an <see cref="IFactorizationModel"/>.
+    /// The <paramref name="k"/> items most similar to an item, the item itself left out. For an
+    /// <see cref="ItemItemModel"/> (item-kNN, EASE): the largest weights of the item's row of the item-item matrix
+    /// (<see cref="ItemItemModel.SimilarItems"/>). For other factorization models: cosine similarity of the latent
+    /// item factors <c>q_i · q_j / (|q_i| |q_j|)</c> (bias slots excluded); an item whose factors are all zero has
+    /// similarity 0 to every item.
     /// </summary>
     /// <exception cref="KeyNotFoundException">The item id is not in the model's catalogue.</exception>
-    /// <exception cref="InvalidOperationException">The model is not a factorization model.</exception>
+    /// <exception cref="InvalidOperationException">The model has neither item vectors nor item neighbours.</exception>
     public IReadOnlyList<ScoredItem> SimilarItems(string itemId, int k = 10)
     {
         ArgumentNullException.ThrowIfNull(itemId);
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (Model is not IFactorizationModel factorization)
-            throw new InvalidOperationException($"SimilarItems needs a factorization model; {Model.GetType().Name} has no item vectors.");
+            throw new InvalidOperationException($"SimilarItems needs a factorization or item-item model; {Model.GetType().Name} has no item vectors.");
         if (!Model.Items.TryGetIndex(itemId, out int query))
             throw new KeyNotFoundException($"Item id '{itemId}' is not in the model's item catalogue ({Model.Items.Count} items).");
+        if (Model is ItemItemModel itemItem) return itemItem.SimilarItems(query, k);
         int items = Model.Items.Count, dim = factorization.Dimension;
         float[] unit = _unitItemFactors ??= BuildUnitItemFactors(factorization);
         var scores = new float[items];

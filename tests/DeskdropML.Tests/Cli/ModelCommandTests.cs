@@ -86,7 +86,7 @@ public class ModelCommandTests
         Assert.Equal(File.ReadAllText(json).Trim(), stdout.Trim());
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var tasks = doc.RootElement.GetProperty("tasks");
-        foreach (var task in new[] { "data", "popularity", "warp", "text", "tuned_warp", "als", "tuned_als", "ffm", "cross_check" })
+        foreach (var task in new[] { "data", "popularity", "warp", "text", "tuned_warp", "als", "tuned_als", "ffm", "baselines", "cross_check" })
             Assert.True(tasks.TryGetProperty(task, out _), $"task '{task}' missing from {json}");
         Assert.Equal(29_329, tasks.GetProperty("data").GetProperty("deskdrop").GetProperty("train_pairs").GetInt32());
         Assert.Equal(0.0047862, tasks.GetProperty("popularity").GetProperty("deskdrop").GetProperty("precision").GetDouble(), 1e-6);

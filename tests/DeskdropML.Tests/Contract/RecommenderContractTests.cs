@@ -173,7 +173,8 @@ public abstract class RecommenderContractTests<TModel> where TModel : class, IFa
                 transformer.Model.GetPackedItemVector(i, packedItem);
                 double expected = 0;
                 for (int d = 0; d < packedUser.Length; d++) expected += (double)packedUser[d] * packedItem[d];
-                Assert.Equal(expected, before[j], 4);
+                // Relative: float dot products of large scores (e.g. unnormalised BM25 similarities) differ in the last bits.
+                Assert.True(Math.Abs(expected - before[j]) <= 1e-5 * (1 + Math.Abs(expected)), $"row {j}: transformer {before[j]}, packed dot {expected}");
             }
         }
     }
