@@ -128,12 +128,12 @@ internal static class MetricsJson
     public static void WriteTable(IAnsiConsole console, string title, ProtocolEvaluationResult r, double fitSeconds)
     {
         var t = new Table().Title(Markup.Escape(title)).AddColumn("units");
-        foreach (var c in new[] { "n", $"P@{r.K}", $"R@{r.K}", $"NDCG@{r.K} [95% CI]", $"MAP@{r.K}", "hit rate" })
+        foreach (var c in new[] { "n", $"P@{r.K}", $"R@{r.K}", $"NDCG@{r.K} [[95% CI]]", $"MAP@{r.K}", "hit rate" })
             t.AddColumn(new TableColumn(c).RightAligned());
         void Row(string name, RankingMetricMeans m, string ndcg) => t.AddRow(Markup.Escape(name), m.Users.ToString(CultureInfo.InvariantCulture),
             F(m.Precision), F(m.Recall), ndcg, F(m.Map), F(m.HitRate));
         var (lo, hi) = r.Intervals[ReportedMetric.Ndcg];
-        Row("all", r.Means, $"{F(r.Means.Ndcg)} [{F(lo)}, {F(hi)}]");
+        Row("all", r.Means, Markup.Escape($"{F(r.Means.Ndcg)} [{F(lo)}, {F(hi)}]"));
         Row("warm users", Pool(r, true), F(Pool(r, true).Ndcg));
         Row("cold users", Pool(r, false), F(Pool(r, false).Ndcg));
         Row("warm items only", r.WarmItemsOnly, F(r.WarmItemsOnly.Ndcg));
