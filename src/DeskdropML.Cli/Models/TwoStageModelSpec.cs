@@ -56,7 +56,7 @@ internal sealed class TwoStageModelSpec : ModelSpec
     public override void AddOptions(Command command)
     {
         if (_flags is not null) return;
-        foreach (var o in new Option[] { _iterations, _leaves, _minLeaf, _learningRate, _trainingDays, _retrainDays, _genRecency, _genFresh, _recentItems, _without })
+        foreach (var o in new Option[] { _iterations, _leaves, _minLeaf, _learningRate, _trainingDays, _retrainDays, _genRecency, _genFresh, _genCoRead, _recentItems, _without })
             command.Options.Add(o);
     }
 

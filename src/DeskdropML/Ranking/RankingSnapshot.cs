@@ -161,7 +161,7 @@ public sealed class RankingSnapshot
         return new UserCandidates(user, items, co);
     }
 
-    /// <summary>Co-read scores of every neighbour of the user's recent items: summed cosine <c>Σ_r C(r, i)/√(readers(r)·readers(i))</c>, max cosine, cosine with the most recent item, summed count.</summary>
+    /// <summary>Co-read scores of every neighbour of the user's recent items that the user has not read: summed cosine <c>Σ_r C(r, i)/√(readers(r)·readers(i))</c>, max cosine, cosine with the most recent item, summed count.</summary>
     public CoReadScores CoReadScores(int user)
     {
         var recent = _state.RecentItems(user);
@@ -172,6 +172,7 @@ public sealed class RankingSnapshot
             int r = recent[p];
             foreach (var (j, c) in _state.CoReadNeighbours(r))
             {
+                if (_state.HasRead(user, j)) continue;
                 float cos = (float)(c / Math.Sqrt((double)readers[r] * readers[j]));
                 var x = sum.GetValueOrDefault(j);
                 sum[j] = (x.Sum + cos, Math.Max(x.Max, cos), p == 0 ? cos : x.Last, x.Count + c);
