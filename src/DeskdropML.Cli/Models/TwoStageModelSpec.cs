@@ -13,15 +13,15 @@ namespace DeskdropML.Cli.Models;
 /// </summary>
 internal sealed class TwoStageModelSpec : ModelSpec
 {
-    private readonly Option<int?> _iterations = new("--ranker-iterations") { Description = "two-stage: LambdaRank boosting rounds (default 200)" };
+    private readonly Option<int?> _iterations = new("--ranker-iterations") { Description = "two-stage: LambdaRank boosting rounds (default 100)" };
     private readonly Option<int?> _leaves = new("--ranker-leaves") { Description = "two-stage: leaves per tree (default 15)" };
     private readonly Option<int?> _minLeaf = new("--ranker-min-leaf") { Description = "two-stage: minimum rows per leaf (default 50)" };
-    private readonly Option<double?> _learningRate = new("--ranker-learning-rate") { Description = "two-stage: LambdaRank learning rate (default 0.05)" };
+    private readonly Option<double?> _learningRate = new("--ranker-learning-rate") { Description = "two-stage: LambdaRank learning rate (default 0.1)" };
     private readonly Option<double?> _trainingDays = new("--training-days") { Description = "two-stage: days of windows before the fold start the ranker trains on (default 28)" };
     private readonly Option<double?> _retrainDays = new("--retrain-days") { Description = "two-stage: retrain the ranker every N days of folds; 0 = train once before the first fold (default 7)" };
-    private readonly Option<int?> _genRecency = new("--gen-recency") { Description = "two-stage: candidates from recency popularity (default 100)" };
-    private readonly Option<int?> _genFresh = new("--gen-fresh") { Description = "two-stage: candidates among the newest items (default 30)" };
-    private readonly Option<int?> _genCoRead = new("--gen-coread") { Description = "two-stage, coread: candidates from co-reads with the user's recent items (default 50)" };
+    private readonly Option<int?> _genRecency = new("--gen-recency") { Description = "two-stage: candidates from recency popularity (default 50)" };
+    private readonly Option<int?> _genFresh = new("--gen-fresh") { Description = "two-stage: candidates among the newest items (default 20)" };
+    private readonly Option<int?> _genCoRead = new("--gen-coread") { Description = "two-stage, coread: candidates from co-reads with the user's recent items (default 30)" };
     private readonly Option<int?> _recentItems = new("--recent-items") { Description = "two-stage, coread: the user's most recent items used as co-read queries (default 10)" };
     private readonly Option<string?> _without = new("--without-features") { Description = "two-stage: comma list of feature groups to leave out (popularity, trend, age, user, coread, ranks)" };
 
@@ -73,17 +73,17 @@ internal sealed class TwoStageModelSpec : ModelSpec
             Freshness = new FreshnessState.Options { RecentItems = p.GetValue(_recentItems) ?? 10, CoReadWindow = Math.Min(10, p.GetValue(_recentItems) ?? 10) },
             Candidates = new CandidateOptions
             {
-                Recency = p.GetValue(_genRecency) ?? 100,
-                Fresh = p.GetValue(_genFresh) ?? 30,
-                CoRead = p.GetValue(_genCoRead) ?? 50,
+                Recency = p.GetValue(_genRecency) ?? 50,
+                Fresh = p.GetValue(_genFresh) ?? 20,
+                CoRead = p.GetValue(_genCoRead) ?? 30,
                 Groups = FeatureGroups.All & ~without,
             },
             Ranker = new LambdaRankTrainer.Options
             {
-                NumberOfIterations = p.GetValue(_iterations) ?? 200,
+                NumberOfIterations = p.GetValue(_iterations) ?? 100,
                 NumberOfLeaves = p.GetValue(_leaves) ?? 15,
                 MinimumExampleCountPerLeaf = p.GetValue(_minLeaf) ?? 50,
-                LearningRate = p.GetValue(_learningRate) ?? 0.05,
+                LearningRate = p.GetValue(_learningRate) ?? 0.1,
                 Seed = seed,
                 NumberOfThreads = 1,
             },
