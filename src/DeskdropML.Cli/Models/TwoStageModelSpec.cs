@@ -17,7 +17,7 @@ internal sealed class TwoStageModelSpec : ModelSpec
     private readonly Option<int?> _leaves = new("--ranker-leaves") { Description = "two-stage: leaves per tree (default 15)" };
     private readonly Option<int?> _minLeaf = new("--ranker-min-leaf") { Description = "two-stage: minimum rows per leaf (default 50)" };
     private readonly Option<double?> _learningRate = new("--ranker-learning-rate") { Description = "two-stage: LambdaRank learning rate (default 0.1)" };
-    private readonly Option<double?> _trainingDays = new("--training-days") { Description = "two-stage: days of windows before the fold start the ranker trains on (default 28)" };
+    private readonly Option<double?> _trainingDays = new("--training-days") { Description = "two-stage: days of windows before the fold start the ranker trains on (default: 28 days or 12 windows, whichever is longer)" };
     private readonly Option<double?> _retrainDays = new("--retrain-days") { Description = "two-stage: retrain the ranker every N days of folds; 0 = train once before the first fold (default 7)" };
     private readonly Option<int?> _genRecency = new("--gen-recency") { Description = "two-stage: candidates from recency popularity (default 50)" };
     private readonly Option<int?> _genFresh = new("--gen-fresh") { Description = "two-stage: candidates among the newest items (default 20)" };
@@ -64,7 +64,7 @@ internal sealed class TwoStageModelSpec : ModelSpec
     public TwoStageTrainer.Options Options(ParseResult p, double windowHours, int seed, FeatureGroups without)
     {
         if (_flags is not null) return _flags.Options(p, windowHours, seed, without);
-        double trainingDays = p.GetValue(_trainingDays) ?? 28;
+        double trainingDays = p.GetValue(_trainingDays) ?? LeakFreeDefaults.TrainingDays(windowHours / 24);
         double retrainDays = p.GetValue(_retrainDays) ?? 7;
         if (!(trainingDays > 0)) throw new CliUsageException($"--training-days must be > 0 (got {trainingDays.ToString(CultureInfo.InvariantCulture)})");
         if (!(retrainDays >= 0)) throw new CliUsageException($"--retrain-days must be >= 0 (got {retrainDays.ToString(CultureInfo.InvariantCulture)})");
@@ -149,6 +149,13 @@ internal sealed class TwoStageModelSpec : ModelSpec
         foreach (var (f, g) in list) json[f] = total > 0 ? Math.Round(g / total, 4) : 0;
         return json;
     }
+}
+
+/// <summary>Settings chosen on the validation folds (docs/two-stage.md, "Choosing the settings").</summary>
+internal static class LeakFreeDefaults
+{
+    /// <summary>Days of training windows: 28 days or 12 windows, whichever is longer (daily: 28 windows; weekly: 12).</summary>
+    public static double TrainingDays(double foldDays) => Math.Max(28, 12 * foldDays);
 }
 
 /// <summary><c>--model coread</c>, <c>fresh</c>, <c>trend</c>: one candidate generator alone, streamed fold to fold.</summary>

@@ -28,7 +28,7 @@ internal static class LeakFreeTask
         Candidates = new CandidateOptions { Recency = 50, Fresh = 20, CoRead = 30, Groups = FeatureGroups.All & ~without },
         Ranker = new LambdaRankTrainer.Options { NumberOfIterations = quick ? 30 : 100, LearningRate = 0.1, NumberOfLeaves = 15, MinimumExampleCountPerLeaf = 50, Seed = seed },
         WindowHours = foldDays * 24,
-        TrainingWindows = Math.Max(1, (int)Math.Round(28 / foldDays)),
+        TrainingWindows = Math.Max(1, (int)Math.Round(Models.LeakFreeDefaults.TrainingDays(foldDays) / foldDays)),
         RetrainEveryWindows = quick ? 0 : Math.Max(1, (int)Math.Round(7 / foldDays)),
         Seed = seed,
     };
@@ -62,8 +62,10 @@ internal static class LeakFreeTask
             list.Add(new(name, () => { var g = new GeneratorModel(kind); return f => g.Fit(f).ScoreItems; }));
         if (!c.Quick)
         {
-            list.Add(new("ALS 64 f", () => f => Als(f, c, halfLifeDays: null)));
-            list.Add(new("ALS 64 f, recency-weighted (7 d)", () => f => Als(f, c, halfLifeDays: 7)));
+            // Full refit every 7 days of folds, users recalculated in between (AlsRollingRefit).
+            int refit = Math.Max(1, (int)Math.Round(7 / days));
+            list.Add(new("ALS 64 f", () => Als(c, halfLifeDays: null, refit)));
+            list.Add(new("ALS 64 f, recency-weighted (7 d)", () => Als(c, halfLifeDays: 7, refit)));
         }
         list.Add(new("two-stage", () => TwoStage(TwoStageOptions(days, c.Seed, c.Quick))));
         if (ablation)
@@ -78,13 +80,15 @@ internal static class LeakFreeTask
         return RecencyPopularityModel.Fit(f.Dataset.Users, f.Dataset.Items, e.Items, e.Times, f.Start!.Value, hours * 3600).ScoreItems;
     }
 
-    private static UserScorer Als(EvaluationFold f, ReproduceContext c, double? halfLifeDays)
+    private static FoldFit Als(ReproduceContext c, double? halfLifeDays, int refitEvery)
     {
-        var ds = f.Dataset;
-        var matrix = halfLifeDays is double d ? RecencyWeighting.Apply(ds.Train, ds.TrainTimestamps, d * 86400, f.Start) : ds.Train;
-        var model = new AlsTrainer(new AlsTrainer.Options { NumberOfFactors = 64, Regularization = 0.01f, Alpha = 1, NumberOfIterations = 15, NumberOfThreads = 1, Seed = c.Seed })
-            .Fit(matrix, ds.Users, ds.Items);
-        return new ColdUserFallbackModel(model, ds.Train).ScoreItems;
+        var refit = new AlsRollingRefit(new AlsTrainer.Options { NumberOfFactors = 64, Regularization = 0.01f, Alpha = 1, NumberOfIterations = 15, NumberOfThreads = 1, Seed = c.Seed }, refitEvery);
+        return f =>
+        {
+            var ds = f.Dataset;
+            var matrix = halfLifeDays is double d ? RecencyWeighting.Apply(ds.Train, ds.TrainTimestamps, d * 86400, f.Start) : ds.Train;
+            return new ColdUserFallbackModel(refit.Fit(matrix, ds.Users, ds.Items), ds.Train).ScoreItems;
+        };
     }
 
     private static FoldFit TwoStage(TwoStageTrainer.Options options)

@@ -19,8 +19,8 @@ public sealed class LambdaRankTrainer
     /// <summary>Options of the LightGBM LambdaRank trainer.</summary>
     public sealed class Options
     {
-        /// <summary>Boosting rounds (trees), ≥ 1. Default 200.</summary>
-        public int NumberOfIterations = 200;
+        /// <summary>Boosting rounds (trees), ≥ 1. Default 100.</summary>
+        public int NumberOfIterations = 100;
 
         /// <summary>Maximum leaves per tree, ≥ 2. Default 15.</summary>
         public int NumberOfLeaves = 15;
@@ -28,8 +28,8 @@ public sealed class LambdaRankTrainer
         /// <summary>Minimum rows per leaf, ≥ 1. Default 50.</summary>
         public int MinimumExampleCountPerLeaf = 50;
 
-        /// <summary>Shrinkage, in (0, 1]. Default 0.05.</summary>
-        public double LearningRate = 0.05;
+        /// <summary>Shrinkage, in (0, 1]. Default 0.1.</summary>
+        public double LearningRate = 0.1;
 
         /// <summary>L2 regularisation of the leaf values, ≥ 0. Default 1.</summary>
         public double L2Regularization = 1;

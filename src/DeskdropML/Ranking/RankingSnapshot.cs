@@ -6,14 +6,14 @@ public sealed class CandidateOptions
     /// <summary>Half-life (hours) of the recency generator and of the popularity share; must be one of the state's half-lives. Default 6.</summary>
     public double RecencyHalfLifeHours = 6;
 
-    /// <summary>Top-N by decayed count at the recency half-life (≥ 0). Default 100.</summary>
-    public int Recency = 100;
+    /// <summary>Top-N by decayed count at the recency half-life (≥ 0). Default 50.</summary>
+    public int Recency = 50;
 
-    /// <summary>Top-N newest items by first event (≥ 0). Default 30.</summary>
-    public int Fresh = 30;
+    /// <summary>Top-N newest items by first event (≥ 0). Default 20.</summary>
+    public int Fresh = 20;
 
-    /// <summary>Top-N by summed co-read cosine with the user's recent items (≥ 0). Default 50.</summary>
-    public int CoRead = 50;
+    /// <summary>Top-N by summed co-read cosine with the user's recent items (≥ 0). Default 30.</summary>
+    public int CoRead = 30;
 
     /// <summary>Feature groups used (the co-read generator runs only with <see cref="FeatureGroups.CoRead"/>). Default all.</summary>
     public FeatureGroups Groups = FeatureGroups.All;

@@ -1,3 +1,5 @@
+using DeskdropML;
+using DeskdropML.Catalog;
 using DeskdropML.Evaluation;
 using DeskdropML.Evaluation.Protocols;
 using DeskdropML.Ranking;
@@ -179,5 +181,33 @@ public class TwoStageTests
         Assert.Throws<ArgumentException>(() => new TwoStageTrainer(Options()).Fit(history.Users, history.Items,
             history.EventUsers, history.EventItems, history.EventTimes, Split)); // events after now are refused
         Assert.Equal("TrainingWindows", Assert.Throws<ArgumentOutOfRangeException>(() => new TwoStageTrainer(new TwoStageTrainer.Options { TrainingWindows = 0 })).ParamName);
+    }
+
+    private sealed class EventRow
+    {
+        public string UserId { get; set; } = "";
+        public string ItemId { get; set; } = "";
+        public long Timestamp { get; set; }
+    }
+
+    [Fact]
+    public void The_catalog_estimator_fits_from_a_data_view_like_the_trainer_on_arrays()
+    {
+        var log = NewsLog.Create(days: 35);
+        var ml = new Microsoft.ML.MLContext(0);
+        var view = ml.Data.LoadFromEnumerable(NewsLog.Rows(log).Select(r => new EventRow { UserId = r.U, ItemId = r.I, Timestamp = r.T }));
+        var options = Options();
+        var viaCatalog = ml.Recommenders().Trainers.TwoStage(options).Fit(view, Split);
+
+        var users = new Sparse.IdMap(log.Users.Distinct().Order(StringComparer.Ordinal));
+        var items = new Sparse.IdMap(log.Items.Distinct().Order(StringComparer.Ordinal));
+        var order = Enumerable.Range(0, log.Count).Where(r => log.Timestamps[r] < Split).OrderBy(r => log.Timestamps[r]).ThenBy(r => r).ToArray();
+        var direct = new TwoStageTrainer(options).Fit(users, items, order.Select(r => users.IndexOf(log.Users[r])).ToArray(),
+            order.Select(r => items.IndexOf(log.Items[r])).ToArray(), order.Select(r => log.Timestamps[r]).ToArray(), Split);
+        Assert.Equal(direct.Users.Ids, viaCatalog.Users.Ids);
+        var a = Scores(new Wrap(direct), users.Count, items.Count);
+        var b = Scores(new Wrap(viaCatalog), users.Count, items.Count);
+        for (int u = 0; u < users.Count; u++) Assert.Equal(a[u], b[u]);
+        Assert.Throws<ArgumentException>(() => ml.Recommenders().Trainers.TwoStage(options, timestampColumnName: "When").Fit(view));
     }
 }
