@@ -18,11 +18,12 @@ internal sealed class ProtocolOptions
     public readonly Option<int> LastN = new("--last-n") { Description = "leave-last: pairs per user held out", DefaultValueFactory = _ => 1 };
     public readonly Option<int> Folds = new("--folds") { Description = "kfold: K", DefaultValueFactory = _ => 5 };
     public readonly Option<int?> SampledNegatives = new("--sampled-negatives") { Description = "Also rank each test pair among N sampled non-interacted items (HitRate@5/@10)" };
+    public readonly Option<string> EvaluateOn = new("--evaluate-on") { Description = "test (default) | validation: the folds before the split, for choosing settings without looking at test", DefaultValueFactory = _ => "test" };
     public readonly Option<int> BootstrapResamples = new("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals", DefaultValueFactory = _ => 1000 };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Protocol, Candidates, FoldDays, TrainWindowDays, ValidationFolds, LastN, Folds, SampledNegatives, BootstrapResamples })
+        foreach (var o in new Option[] { Protocol, Candidates, FoldDays, TrainWindowDays, ValidationFolds, LastN, Folds, SampledNegatives, BootstrapResamples, EvaluateOn })
             command.Options.Add(o);
     }
 
@@ -98,7 +99,14 @@ internal sealed class ProtocolOptions
         IReadOnlyList<EvaluationFold> folds;
         try
         {
-            folds = output.Status($"Building the {protocol.Name} folds ({policy.ToLabel()} candidates)", () => protocol.TestFolds(history, policy));
+            bool validation = parsed.GetValue(EvaluateOn) switch
+            {
+                "test" => false,
+                "validation" => true,
+                var other => throw new CliUsageException($"--evaluate-on must be test or validation (got '{other}')"),
+            };
+            folds = output.Status($"Building the {protocol.Name} {(validation ? "validation" : "test")} folds ({policy.ToLabel()} candidates)",
+                () => validation ? protocol.ValidationFolds(history, policy) : protocol.TestFolds(history, policy));
         }
         catch (InvalidOperationException ex) { throw new CliUsageException(ex.Message); }
         if (folds.Count == 0) throw new CliUsageException($"--protocol {protocol.Name}: no fold (the split time {data.Dataset.Summary.SplitTime} is after the last event)");
