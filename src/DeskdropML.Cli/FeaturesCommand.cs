@@ -32,7 +32,7 @@ internal static class FeaturesCommand
             };
             int n = parsed.GetValue(top);
             if (n < 1) throw new CliUsageException($"--top must be >= 1 (got {n})");
-            var data = common.Load(parsed, output);
+            var data = common.Load(parsed, output, fitting: false);
             var sw = Stopwatch.StartNew();
             var features = TextFeatureOptions.Build(data, p, parsed.GetValue(sublinear), output);
             sw.Stop();

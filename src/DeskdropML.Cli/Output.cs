@@ -27,6 +27,20 @@ internal sealed class Output
         if (Console.IsErrorRedirected) Human.Profile.Width = 160;
     }
 
+    private Output(IAnsiConsole human)
+    {
+        Json = false;
+        Human = human;
+    }
+
+    /// <summary>An output that shows nothing (per-fold fits inside a protocol run, which shows its own progress).</summary>
+    public static Output Quiet() => new(AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(TextWriter.Null),
+        Interactive = InteractionSupport.No,
+        Ansi = AnsiSupport.No,
+    }));
+
     public bool Json { get; }
 
     /// <summary>The stderr console for tables and progress.</summary>
@@ -66,9 +80,19 @@ internal sealed class Output
         });
     }
 
-    /// <summary>Prints a JSON object on stdout when --json is on.</summary>
+    /// <summary>Prints a JSON object on stdout when --json is on (numbers rounded as <see cref="JsonNumbers"/> says).</summary>
+    /// <exception cref="IOException">Standard output cannot be written (a closed pipe, a full disk); the message says so.</exception>
     public void WriteJson(JsonObject result)
     {
-        if (Json) Console.Out.WriteLine(result.ToJsonString(JsonOptions));
+        if (!Json) return;
+        try
+        {
+            Console.Out.WriteLine(JsonNumbers.Round(result).ToJsonString(JsonOptions));
+            Console.Out.Flush();
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"cannot write the JSON result to standard output: {ExitCodes.OneLine(e.Message)}", e);
+        }
     }
 }

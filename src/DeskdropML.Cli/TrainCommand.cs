@@ -13,6 +13,9 @@ namespace DeskdropML.Cli;
 /// <summary><c>deskdrop train</c>: fit a factorization model on the train split and save it as a model zip.</summary>
 internal static class TrainCommand
 {
+    /// <summary>The models whose fitted form is a factorization model, i.e. can be saved as a zip.</summary>
+    private static readonly string[] Savable = ["warp", "als", "content", "ffm", "itemknn", "ease", "svd"];
+
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -25,14 +28,18 @@ internal static class TrainCommand
         command.SetAction(parsed =>
         {
             var output = new Output(parsed.GetValue(common.Json));
+            // Checked before any data is read: train has no default model, and popularity has nothing to save.
+            if (parsed.GetResult(models.ModelOption) is null or { Implicit: true })
+                throw new CliUsageException($"train needs --model {string.Join("|", Savable)}");
             var spec = models.Get(parsed);
+            if (!Savable.Contains(spec.Name))
+                throw new CliUsageException($"--model {spec.Name} cannot be saved as a model zip; train supports {string.Join(", ", Savable)}");
             string path = parsed.GetValue(outPath)!;
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder)) throw new CliUsageException($"--out: folder '{folder}' does not exist");
+            OutputPaths.CheckFile("--out", path, common.InputFiles(parsed));
             var data = common.Load(parsed, output);
             var fitted = spec.Fit(new FitRequest(data, parsed, output, parsed.GetValue(common.Seed), common.GetThreads(parsed)));
             if (fitted.Model is not IFactorizationModel factorization)
-                throw new CliUsageException($"--model {spec.Name} cannot be saved as a model zip; train supports warp, als, content, ffm, itemknn, ease and svd");
+                throw new InvalidOperationException($"--model {spec.Name} produced no factorization model");
             if (factorization is ItemItemModel)
             {
                 try { ItemItemModel.EnsurePackedViewFits(factorization.Users.Count, factorization.Items.Count, spec.Name); }

@@ -23,7 +23,7 @@ public static class BenchmarkData
                     if (Directory.Exists(candidate)) return candidate;
                 }
             }
-            return "/work/shared/data/deskdrop";
+            throw new DirectoryNotFoundException("notebooks-data not found above the working directory (run from the repository or set DESKDROP_DATA)");
         }
     }
 

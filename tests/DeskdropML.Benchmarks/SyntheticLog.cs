@@ -19,20 +19,14 @@ public sealed class SyntheticLog
     public required CsrMatrix Train { get; init; }
     public required CsrMatrix Test { get; init; }
 
-    /// <summary>DESKDROP_SYNTHETIC, or shared/data/synthetic/synthetic-2m.csv.gz found walking up from here.</summary>
+    /// <summary>The file named by the environment variable DESKDROP_SYNTHETIC (the log is not in the repository).</summary>
     public static string DefaultPath
     {
         get
         {
             var env = Environment.GetEnvironmentVariable("DESKDROP_SYNTHETIC");
-            if (!string.IsNullOrEmpty(env)) return env;
-            foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                {
-                    var candidate = Path.Combine(dir.FullName, "shared", "data", "synthetic", "synthetic-2m.csv.gz");
-                    if (File.Exists(candidate)) return candidate;
-                }
-            throw new FileNotFoundException("synthetic-2m.csv.gz not found (set DESKDROP_SYNTHETIC or keep ../shared beside the repository)");
+            if (!string.IsNullOrEmpty(env) && File.Exists(env)) return env;
+            throw new FileNotFoundException($"the synthetic-2m benchmarks need DESKDROP_SYNTHETIC set to synthetic-2m.csv.gz (currently '{env}')");
         }
     }
 

@@ -10,20 +10,22 @@ internal static class TestPaths
     /// <summary>The shipped notebooks-data folder.</summary>
     public static string NotebooksData => Path.Combine(RepositoryRoot, "notebooks-data");
 
-    /// <summary>The shared folder beside the repository (CI and development both place it at ../shared).</summary>
-    public static string Shared
-    {
-        get
-        {
-            var dir = new DirectoryInfo(RepositoryRoot);
-            for (var d = dir; d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, "shared", "reference");
-                if (Directory.Exists(candidate)) return Path.Combine(d.FullName, "shared");
-            }
-            throw new InvalidOperationException($"No shared/reference folder found above {RepositoryRoot}");
-        }
-    }
+    /// <summary>Small reference files the tests read (tests/DeskdropML.Tests/TestData).</summary>
+    public static string TestData => Path.Combine(RepositoryRoot, "tests", "DeskdropML.Tests", "TestData");
+
+    /// <summary>Name of the environment variable that points at the seeded synthetic-2m log (not in the repository).</summary>
+    public const string SyntheticVariable = "DESKDROP_SYNTHETIC";
+
+    /// <summary>
+    /// The synthetic-2m interaction log named by <see cref="SyntheticVariable"/>, or null when the variable is unset
+    /// or names no file; tests that need it are skipped then, saying how to provide it.
+    /// </summary>
+    public static string? SyntheticLog =>
+        Environment.GetEnvironmentVariable(SyntheticVariable) is { Length: > 0 } path && File.Exists(path) ? path : null;
+
+    /// <summary>The skip message of a test that needs <see cref="SyntheticLog"/>.</summary>
+    public static string SyntheticMissing =>
+        $"needs the synthetic-2m log: set {SyntheticVariable} to synthetic-2m.csv.gz (currently '{Environment.GetEnvironmentVariable(SyntheticVariable)}')";
 
     /// <summary>A fresh temporary folder for one test.</summary>
     public static string NewTempDirectory()

@@ -98,9 +98,7 @@ internal sealed class AlsModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
     public override FittedModel Fit(FitRequest request)
     {
         var options = Options(request.Parsed, request.Seed, request.Threads);
-        AlsTrainer trainer;
-        try { trainer = new AlsTrainer(options); }
-        catch (ArgumentOutOfRangeException ex) { throw new CliUsageException($"als: {ex.ParamName}: {ex.Message.Split('\n')[0]}"); }
+        var trainer = new AlsTrainer(options); // an option out of range reaches the user as its flag (ExitCodes)
         var ds = request.Dataset;
         var sw = Stopwatch.StartNew();
         var model = request.Output.Progress($"ALS ({options.Feedback}, {options.NumberOfFactors} factors, {options.Solver})", options.NumberOfIterations,

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DeskdropML.Features;
 using DeskdropML.Trainers.Content;
-using DeskdropML.Trainers.Popularity;
+using DeskdropML.Recommending;
 
 namespace DeskdropML.Cli.Models;
 
@@ -27,13 +27,8 @@ internal sealed class ContentModelSpec(TextFeatureOptions text) : ModelSpec
         var sw = Stopwatch.StartNew();
         var model = new ContentTrainer(new ContentTrainer.Options { NumberOfThreads = request.Threads })
             .Fit(ds.Train, ds.Users, ds.Items, features.Matrix);
-        var popularity = PopularityModel.Fit(ds.Train, ds.Users, ds.Items);
         sw.Stop();
-        void Score(int user, Span<float> scores)
-        {
-            if (model.HasProfile(user)) model.ScoreItems(user, scores);
-            else popularity.ScoreItems(user, scores);
-        }
+        var scorer = new ColdUserFallbackModel(model, ds.Train);
         var parameters = new JsonObject
         {
             ["features"] = preset.ToString().ToLowerInvariant(),
@@ -42,6 +37,6 @@ internal sealed class ContentModelSpec(TextFeatureOptions text) : ModelSpec
             ["items_with_text"] = features.MatchedArticles,
         };
         // The factorization view lets 'train' save the content model as a zip like the other trainers.
-        return new FittedModel(new ContentFactorizationView(model), Score, parameters, sw.Elapsed.TotalSeconds);
+        return new FittedModel(new ContentFactorizationView(model), scorer.ScoreItems, parameters, sw.Elapsed.TotalSeconds);
     }
 }

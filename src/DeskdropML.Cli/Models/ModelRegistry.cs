@@ -21,7 +21,7 @@ internal sealed class ModelRegistry
     {
         var text = new TextFeatureOptions();
         var flags = new ModelFlags();
-        return new ModelRegistry(text, flags, new PopularityModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags), new WarpModelSpec(flags, text), new AlsModelSpec(flags),
+        return new ModelRegistry(text, flags, new RandomModelSpec(), new PopularityModelSpec(), new RecencyModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags), new WarpModelSpec(flags, text), new AlsModelSpec(flags),
             new ItemKnnModelSpec(flags), new EaseModelSpec(flags), new PureSvdModelSpec(flags));
     }
 
@@ -48,11 +48,16 @@ internal sealed class ModelRegistry
     /// <summary>The tunable model of that name, or null.</summary>
     public ITunableModel? Tunable(string name) => _specs.TryGetValue(name, out var s) ? s as ITunableModel : null;
 
-    public ModelSpec Get(ParseResult parsed)
+    public ModelSpec Get(ParseResult parsed) => Get(parsed.GetValue(ModelOption)!, "--model");
+
+    /// <summary>
+    /// The model of that name; <c>recency-6h</c>, <c>recency-1d</c>, <c>recency-0.5d</c> (any number with h or d) name the
+    /// recency model with that half-life.
+    /// </summary>
+    public ModelSpec Get(string name, string flag)
     {
-        string name = parsed.GetValue(ModelOption)!;
-        return _specs.TryGetValue(name, out var spec)
-            ? spec
-            : throw new CliUsageException($"--model must be one of {string.Join(", ", _specs.Keys)} (got '{name}')");
+        if (_specs.TryGetValue(name, out var spec)) return spec;
+        if (RecencyModelSpec.TryParseVariant(name) is { } variant) return variant;
+        throw new CliUsageException($"{flag} must name models among {string.Join(", ", _specs.Keys)}, recency-<N>h, recency-<N>d (got '{name}')");
     }
 }

@@ -19,7 +19,9 @@ internal abstract class ModelSpec
 }
 
 /// <summary>What a model is fitted on, with the shared settings.</summary>
-internal sealed record FitRequest(LoadedData Data, ParseResult Parsed, Output Output, int Seed, int Threads)
+/// <param name="Fold">The protocol fold being fitted (null for the notebook split of train/evaluate): its start is "now"
+/// and its train events are the raw history a time-aware model may use.</param>
+internal sealed record FitRequest(LoadedData Data, ParseResult Parsed, Output Output, int Seed, int Threads, Evaluation.Protocols.EvaluationFold? Fold = null)
 {
     public Data.InteractionDataset Dataset => Data.Dataset;
 }

@@ -103,9 +103,7 @@ internal sealed class WarpModelSpec(ModelFlags flags, TextFeatureOptions text) :
         var itemFeatures = preset is null ? null : TextFeatureOptions.Build(request.Data, preset.Value, p.GetValue(text.SublinearTf), request.Output).Matrix;
         if (itemFeatures is null && !options.UseItemIdentityFeatures)
             throw new CliUsageException("--identity-features off needs --features raw or clean (items would have no features)");
-        WarpTrainer trainer;
-        try { trainer = new WarpTrainer(options); }
-        catch (ArgumentOutOfRangeException ex) { throw new CliUsageException($"warp: {ex.ParamName}: {ex.Message.Split('\n')[0]}"); }
+        var trainer = new WarpTrainer(options); // an option out of range reaches the user as its flag (ExitCodes)
         var sw = Stopwatch.StartNew();
         var model = request.Output.Progress($"WARP ({options.Loss}, {options.NumberOfComponents} components)", options.NumberOfEpochs,
             report => trainer.Fit(flags.TrainMatrix(request.Parsed, ds), ds.Users, ds.Items, null, itemFeatures,

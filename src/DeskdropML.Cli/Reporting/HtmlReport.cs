@@ -46,13 +46,13 @@ internal static class HtmlReport
         if (data.TuningTrials.Count > 0)
             Figure(html, "Tuning trials (validation score per trial)", Lines(data.TuningTrials, "trial", "validation NDCG@10", markersOnly: true), Path.Combine(folder, "tuning-trials.png"));
         html.Append("</body></html>");
-        File.WriteAllText(path, html.ToString());
+        DeskdropML.Persistence.AtomicFile.WriteAllText(path, html.ToString());
     }
 
     private static void Figure(StringBuilder html, string caption, (Plot Plot, int Width) chart, string pngPath, int? height = null)
     {
         int h = Math.Max(Height, height ?? Height);
-        chart.Plot.SavePng(pngPath, chart.Width, h);
+        DeskdropML.Persistence.AtomicFile.WriteAllBytes(pngPath, chart.Plot.GetImageBytes(chart.Width, h, ImageFormat.Png));
         html.Append("<figure>").Append(chart.Plot.GetSvgXml(chart.Width, h)).Append("<figcaption>").Append(Enc(caption)).Append("</figcaption></figure>");
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DeskdropML.Cli.Reporting;
 using DeskdropML.Data;
 using DeskdropML.Evaluation;
+using DeskdropML.Evaluation.Protocols;
 using DeskdropML.Recommending;
 using DeskdropML.Trainers.Popularity;
 using DeskdropML.Tuning;
@@ -96,6 +97,9 @@ internal static class ReproduceTasks
         return new JsonObject
         {
             ["model"] = model, ["benchmark"] = DeskdropBenchmark.NameOf(kind), ["k"] = 10, ["users_evaluated"] = first.UsersEvaluated,
+            ["protocol"] = "time", ["candidates"] = CandidatePolicy.Catalog.ToLabel(),
+            ["random"] = new JsonObject { ["precision"] = first.Random.Precision, ["recall"] = first.Random.Recall, ["ndcg"] = first.Random.Ndcg },
+            ["cold_share"] = first.ColdShare,
             ["seeds"] = new JsonArray(seeds.Select(s => (JsonNode)s).ToArray()),
             ["precision"] = Mean(r => r.Precision), ["recall"] = Mean(r => r.Recall), ["ndcg"] = Mean(r => r.Ndcg), ["map"] = Mean(r => r.Map),
             ["mrr"] = Mean(r => r.Mrr), ["hit_rate"] = Mean(r => r.HitRate), ["catalog_coverage"] = Mean(r => r.CatalogCoverage),

@@ -23,13 +23,23 @@ namespace DeskdropML.Baselines;
 /// row order; blocks run on <see cref="Options.NumberOfThreads"/> threads. The users × items score matrix is kept in memory (4 bytes per pair), so the harness is meant for
 /// catalogues like Deskdrop's; <see cref="Options.MaxScoredPairs"/> guards against accidental huge grids.</para>
 /// <para><b>Plugging in MatrixFactorization.</b> With the <c>Microsoft.ML.Recommender</c> package (not a dependency of
-/// this library), ML.NET's matrix factorization is one line, using key id columns:
+/// this library), ML.NET's matrix factorization takes key id columns (the matrix column index is the item key, the
+/// matrix row index the user key). For implicit feedback use its one-class loss, which treats every train pair as a 1
+/// and every other pair as <c>C</c> with weight <c>Alpha</c> (ML.NET's default Alpha, 1e-4, is far too small for
+/// ranking; see docs/baselines-mlnet-mf.md):
 /// <code>
-/// var model = new EstimatorRecommender(ml, ml.Recommendation().Trainers.MatrixFactorization(labelColumnName: "Label", matrixColumnIndexColumnName: "ItemId", matrixRowIndexColumnName: "UserId"),
+/// var model = new EstimatorRecommender(ml, ml.Recommendation().Trainers.MatrixFactorization(new MatrixFactorizationTrainer.Options
+///     {
+///         LabelColumnName = "Label", MatrixColumnIndexColumnName = "ItemId", MatrixRowIndexColumnName = "UserId",
+///         LossFunction = MatrixFactorizationTrainer.LossFunctionType.SquareLossOneClass,
+///         ApproximationRank = 32, Alpha = 0.46, Lambda = 0.026, C = 0, NumberOfIterations = 27,
+///     }),
 ///     new EstimatorRecommender.Options { IdColumns = IdColumnKind.Key }).Fit(train, users, items);
 /// </code>
-/// (the matrix column index is the item key, the matrix row index the user key). Its one-class variant
-/// (<c>MatrixFactorizationTrainer.Options.LossFunction = SquareLossOneClass</c>) suits implicit feedback without negatives.</para>
+/// Its default regression loss needs labels that vary (<see cref="Options.UseValuesAsLabels"/>, or sampled negatives):
+/// LIBMF divides the labels by their standard deviation, so with every label 1 (the harness's default) it scores every
+/// pair NaN, which <see cref="Fit"/> rejects. Users and items without a training pair score NaN in regression mode;
+/// the evaluator ranks NaN last.</para>
 /// </remarks>
 public sealed class EstimatorRecommender
 {
@@ -122,6 +132,8 @@ public sealed class EstimatorRecommender
     /// <param name="items">Column ids of <paramref name="train"/>.</param>
     /// <exception cref="ArgumentException">The matrix and maps disagree, the grid is larger than
     /// <see cref="Options.MaxScoredPairs"/>, or the estimator does not produce a float score column.</exception>
+    /// <exception cref="InvalidOperationException">The fitted transformer does not map rows one to one, or scored every
+    /// pair NaN (nothing could be ranked; see the remarks on MatrixFactorization).</exception>
     public EstimatorRecommenderModel Fit(CsrMatrix train, IdMap users, IdMap items)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -166,9 +178,23 @@ public sealed class EstimatorRecommender
             }
         }
         double scoringSeconds = watch.Elapsed.TotalSeconds;
+        if (!HasAnyNumber(scores))
+        {
+            throw new InvalidOperationException(
+                $"The fitted estimator scored all {pairs} (user, item) pairs NaN, so nothing can be ranked. " +
+                "ML.NET's MatrixFactorization does this with its regression loss when every label is equal (set Options.UseValuesAsLabels, " +
+                "sample negatives, or use LossFunction = SquareLossOneClass).");
+        }
         var hasTraining = new bool[users.Count];
         for (int u = 0; u < users.Count; u++) hasTraining[u] = train.RowLength(u) > 0;
         return new EstimatorRecommenderModel(users, items, scores, hasTraining, transformer, fitSeconds, scoringSeconds);
+    }
+
+    private static bool HasAnyNumber(ReadOnlySpan<float> scores)
+    {
+        foreach (float s in scores)
+            if (!float.IsNaN(s)) return true;
+        return false;
     }
 
     /// <summary>The training data view: each train pair, followed by its sampled negatives.</summary>

@@ -1,7 +1,8 @@
+using DeskdropML.Catalog;
 using DeskdropML.Recommending;
 using Microsoft.ML;
 
-namespace DeskdropML.Catalog;
+namespace DeskdropML;
 
 /// <summary>Extension methods that connect DeskdropML to an <see cref="MLContext"/>.</summary>
 public static class MLContextRecommendersExtensions

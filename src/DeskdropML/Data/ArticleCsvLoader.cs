@@ -13,12 +13,28 @@ public static class ArticleCsvLoader
     /// Reads the file and returns the <c>CONTENT SHARED</c> articles, first occurrence per content id, with a
     /// report counting the rows left out (other event types, repeated content ids).
     /// </summary>
+    /// <exception cref="DataFormatException">The file is missing, damaged or malformed (the message names the file,
+    /// line and position; see <see cref="InteractionCsvLoader"/> for the rules on encoding, gzip data and timestamps).</exception>
     public static (IReadOnlyList<Article> Articles, LoadReport Report) Load(string path)
     {
         using var reader = new CsvRecordReader(path);
+        try
+        {
+            return Read(reader);
+        }
+        catch (DataFormatException e) when (reader.IsCompressed)
+        {
+            var explained = reader.Explain(e);
+            if (ReferenceEquals(explained, e)) throw;
+            throw explained;
+        }
+    }
+
+    private static (IReadOnlyList<Article> Articles, LoadReport Report) Read(CsvRecordReader reader)
+    {
         string file = reader.FilePath;
         var header = reader.ReadRecord()?.ToArray() ?? throw new DataFormatException(file, 0, null, "the file is empty (no header row)");
-        var columns = InteractionCsvLoader.HeaderIndex(file, reader.RecordLine, header);
+        var columns = InteractionCsvLoader.HeaderIndex(reader, header);
         int time = InteractionCsvLoader.Require(file, columns, "timestamp", "timestamp");
         int ev = InteractionCsvLoader.Require(file, columns, "eventType", "event type");
         int id = InteractionCsvLoader.Require(file, columns, "contentId", "content id");
@@ -26,6 +42,7 @@ public static class ArticleCsvLoader
         int text = InteractionCsvLoader.Require(file, columns, "text", "text");
         int lang = InteractionCsvLoader.Require(file, columns, "lang", "language");
         int url = columns.TryGetValue("url", out int u) ? u : -1;
+        var timestamps = new TimestampParser(TimestampUnit.Auto, file, header[time]);
 
         var articles = new List<Article>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -39,8 +56,8 @@ public static class ArticleCsvLoader
             if (row.Count != header.Length)
                 throw new DataFormatException(file, line, null, $"the row has {row.Count} fields but the header has {header.Length}");
             string contentId = row[id];
-            if (contentId.Length == 0) throw new DataFormatException(file, line, header[id], "the content id is empty");
-            long? timestamp = row[time].Length == 0 ? null : InteractionCsvLoader.ParseTimestamp(file, line, header[time], row[time]);
+            if (contentId.Length == 0) throw new DataFormatException(file, line, header[id], "the content id is empty", reader.FieldPosition(id));
+            long? timestamp = row[time].Length == 0 ? null : timestamps.Parse(row[time], line, reader.FieldPosition(time));
             if (row[ev] != "CONTENT SHARED")
             {
                 string reason = $"event type '{InteractionCsvLoader.Shorten(row[ev])}' (only CONTENT SHARED is kept)";

@@ -1,59 +1,110 @@
-using System.IO.Compression;
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace DeskdropML.Data;
 
 /// <summary>
 /// A streaming RFC 4180 CSV reader: comma separated, fields optionally quoted with <c>"</c>, a doubled
 /// quote inside a quoted field is a literal quote, quoted fields may span lines. Tracks the physical line on
-/// which each record starts so errors can name it. Files ending in <c>.gz</c> (or starting with the gzip
-/// magic bytes) are decompressed on the fly.
+/// which each record starts, and the character position where each field starts, so errors can name them.
 /// </summary>
+/// <remarks>
+/// <para>Files are strict UTF-8 (a leading byte-order mark is skipped): a byte sequence that is not UTF-8 is a
+/// <see cref="DataFormatException"/> naming its line and character position, never a replacement character
+/// (which would silently merge two different ids).</para>
+/// <para>Files starting with the gzip magic bytes are decompressed on the fly and verified (every member's
+/// CRC-32 and length; truncation, corruption and trailing garbage are errors naming the file). A record that
+/// fails to parse in a gzip file may be a symptom of damage: <see cref="Explain"/> checks the rest of the file
+/// and returns the gzip error instead when there is one.</para>
+/// </remarks>
 public sealed class CsvRecordReader : IDisposable
 {
-    private readonly TextReader _reader;
+    private readonly TextReader? _text;
+    private readonly Stream? _stream;
+    private readonly GzipVerifyingStream? _gzip;
+    private readonly byte[] _bytes = Array.Empty<byte>();
+    private int _byteStart;
+    private int _byteEnd;
+    private bool _byteEof;
+    private bool _started;
     private readonly char[] _buffer = new char[1 << 16];
     private int _length;
     private int _position;
     private long _line = 1;
+    private long _consumedBase;
+    private long _lineStart;
     private readonly StringBuilder _field = new();
     private readonly List<string> _fields = new();
+    private readonly List<int> _fieldPositions = new();
 
     /// <summary>Opens a CSV file (plain or gzip).</summary>
-    /// <exception cref="DataFormatException">The file does not exist or cannot be read.</exception>
+    /// <exception cref="DataFormatException">The file does not exist, is a folder, or is not readable gzip data.</exception>
     public CsvRecordReader(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         FilePath = path;
+        if (Directory.Exists(path))
+            throw new DataFormatException(path, 0, null, "is a folder, not a file");
         if (!System.IO.File.Exists(path))
             throw new DataFormatException(path, 0, null, "file not found");
-        Stream stream = System.IO.File.OpenRead(path);
-        var magic = new byte[2];
-        int read = stream.Read(magic, 0, 2);
-        stream.Position = 0;
-        if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-            stream = new GZipStream(stream, CompressionMode.Decompress);
-        _reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        (_stream, _gzip) = Open(stream, path);
+        _bytes = new byte[1 << 16];
+    }
+
+    /// <summary>
+    /// Reads UTF-8 CSV bytes from a stream (which the reader owns). A seekable stream starting with the gzip magic
+    /// bytes is decompressed and verified. <paramref name="name"/> names the data in errors.
+    /// </summary>
+    public CsvRecordReader(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        FilePath = name ?? throw new ArgumentNullException(nameof(name));
+        (_stream, _gzip) = Open(stream, name);
+        _bytes = new byte[1 << 16];
     }
 
     /// <summary>Reads CSV text from a reader (for tests and in-memory data).</summary>
     public CsvRecordReader(TextReader reader, string name)
     {
-        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        _text = reader ?? throw new ArgumentNullException(nameof(reader));
         FilePath = name ?? throw new ArgumentNullException(nameof(name));
+    }
+
+    private static (Stream, GzipVerifyingStream?) Open(Stream stream, string name)
+    {
+        if (!stream.CanSeek) return (stream, null);
+        Span<byte> magic = stackalloc byte[2];
+        long start = stream.Position;
+        int read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        stream.Position = start;
+        if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        {
+            var gzip = new GzipVerifyingStream(stream, name);
+            return (gzip, gzip);
+        }
+        return (stream, null);
     }
 
     /// <summary>The file name used in error messages.</summary>
     public string FilePath { get; }
 
+    /// <summary>True when the data is gzip-compressed.</summary>
+    public bool IsCompressed => _gzip is not null;
+
     /// <summary>The 1-based physical line on which the last returned record started.</summary>
     public long RecordLine { get; private set; }
+
+    /// <summary>The 1-based character position (on its line) where field <paramref name="index"/> of the last record starts.</summary>
+    public int FieldPosition(int index) => index >= 0 && index < _fieldPositions.Count ? _fieldPositions[index] : 0;
 
     /// <summary>
     /// Reads the next record's fields into a list owned by the reader (valid until the next call).
     /// Returns null at the end of the file. A completely empty line is skipped.
     /// </summary>
-    /// <exception cref="DataFormatException">A quoted field is not closed before the end of the file.</exception>
+    /// <exception cref="DataFormatException">A quoted field is not closed before the end of the file, the bytes
+    /// are not UTF-8, or the gzip data is damaged.</exception>
     public IReadOnlyList<string>? ReadRecord()
     {
         while (true)
@@ -61,13 +112,15 @@ public sealed class CsvRecordReader : IDisposable
             if (!EnsureData()) return null;
             // Skip empty lines (a lone line break) between records.
             char first = _buffer[_position];
-            if (first == '\n') { _position++; _line++; continue; }
-            if (first == '\r') { _position++; if (EnsureData() && _buffer[_position] == '\n') _position++; _line++; continue; }
+            if (first == '\n') { _position++; NewLine(); continue; }
+            if (first == '\r') { _position++; if (EnsureData() && _buffer[_position] == '\n') _position++; NewLine(); continue; }
             break;
         }
         RecordLine = _line;
         _fields.Clear();
+        _fieldPositions.Clear();
         _field.Clear();
+        _fieldPositions.Add(CurrentPosition);
         bool quoted = false;
         bool fieldWasQuoted = false;
         while (true)
@@ -75,7 +128,7 @@ public sealed class CsvRecordReader : IDisposable
             if (!EnsureData())
             {
                 if (quoted)
-                    throw new DataFormatException(FilePath, RecordLine, null, "a quoted field is not closed before the end of the file");
+                    throw new DataFormatException(FilePath, RecordLine, null, "a quoted field is not closed before the end of the file", _fieldPositions[^1]);
                 _fields.Add(_field.ToString());
                 return _fields;
             }
@@ -89,7 +142,7 @@ public sealed class CsvRecordReader : IDisposable
                 }
                 else
                 {
-                    if (c == '\n') _line++;
+                    if (c == '\n') NewLine();
                     _field.Append(c);
                 }
                 continue;
@@ -99,6 +152,7 @@ public sealed class CsvRecordReader : IDisposable
                 case ',':
                     _fields.Add(_field.ToString());
                     _field.Clear();
+                    _fieldPositions.Add(CurrentPosition);
                     fieldWasQuoted = false;
                     break;
                 case '"' when _field.Length == 0 && !fieldWasQuoted:
@@ -107,11 +161,11 @@ public sealed class CsvRecordReader : IDisposable
                     break;
                 case '\r':
                     if (EnsureData() && _buffer[_position] == '\n') _position++;
-                    _line++;
+                    NewLine();
                     _fields.Add(_field.ToString());
                     return _fields;
                 case '\n':
-                    _line++;
+                    NewLine();
                     _fields.Add(_field.ToString());
                     return _fields;
                 default:
@@ -121,14 +175,101 @@ public sealed class CsvRecordReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Given an error found while parsing a record, checks whether the file itself is damaged: for gzip data, reads
+    /// and verifies the rest of the file and returns the gzip error (which explains the bad record) when there is
+    /// one; otherwise returns <paramref name="recordError"/>.
+    /// </summary>
+    public DataFormatException Explain(DataFormatException recordError)
+    {
+        ArgumentNullException.ThrowIfNull(recordError);
+        if (_gzip is null || recordError.Line <= 0) return recordError;
+        try
+        {
+            var sink = new byte[1 << 16];
+            while (_gzip.Read(sink) > 0) { }
+        }
+        catch (DataFormatException damaged)
+        {
+            return new DataFormatException(damaged.File, 0, null,
+                $"{damaged.Problem}; line {recordError.Line} could not be read ({recordError.Problem})");
+        }
+        return recordError;
+    }
+
+    private int CurrentPosition => (int)Math.Min(int.MaxValue, _consumedBase + _position - _lineStart + 1);
+
+    private void NewLine()
+    {
+        _line++;
+        _lineStart = _consumedBase + _position;
+    }
+
     private bool EnsureData()
     {
         if (_position < _length) return true;
-        _length = _reader.Read(_buffer, 0, _buffer.Length);
+        _consumedBase += _length;
+        _length = 0;
         _position = 0;
-        return _length > 0;
+        if (_text is not null)
+        {
+            _length = _text.Read(_buffer, 0, _buffer.Length);
+            return _length > 0;
+        }
+        return Decode();
+    }
+
+    /// <summary>Decodes the next chunk of bytes as strict UTF-8 into the character buffer.</summary>
+    private bool Decode()
+    {
+        while (true)
+        {
+            var pending = _bytes.AsSpan(_byteStart, _byteEnd - _byteStart);
+            if (!_started && (pending.Length >= 3 || _byteEof))
+            {
+                _started = true;
+                if (pending.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) { _byteStart += 3; continue; }
+                if (pending.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || pending.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+                    throw new DataFormatException(FilePath, 1, null, "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8", 1);
+            }
+            if (_started && (!pending.IsEmpty || _byteEof))
+            {
+                var status = Utf8.ToUtf16(pending, _buffer, out int read, out int written, replaceInvalidSequences: false, isFinalBlock: _byteEof);
+                _byteStart += read;
+                if (written > 0)
+                {
+                    _length = written;
+                    return true;
+                }
+                if (status == OperationStatus.InvalidData) throw InvalidUtf8();
+                if (_byteEof) return false;
+            }
+            if (_byteStart > 0)
+            {
+                _bytes.AsSpan(_byteStart, _byteEnd - _byteStart).CopyTo(_bytes);
+                _byteEnd -= _byteStart;
+                _byteStart = 0;
+            }
+            int n = _stream!.Read(_bytes, _byteEnd, _bytes.Length - _byteEnd);
+            if (n == 0) _byteEof = true;
+            else _byteEnd += n;
+        }
+    }
+
+    private DataFormatException InvalidUtf8()
+    {
+        var bad = _bytes.AsSpan(_byteStart, Math.Min(4, _byteEnd - _byteStart));
+        string hex = bad.IsEmpty ? "" : " " + Convert.ToHexString(bad[..1]).ToLowerInvariant();
+        string problem = _byteEof && _byteEnd - _byteStart < 4 && bad.Length > 0 && bad[0] >= 0xC0
+            ? $"invalid UTF-8: the file ends inside a multi-byte character (byte{hex})"
+            : $"invalid UTF-8: byte{hex} is not part of a valid UTF-8 character (the file must be UTF-8 encoded)";
+        return new DataFormatException(FilePath, _line, null, problem, CurrentPosition);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _reader.Dispose();
+    public void Dispose()
+    {
+        _text?.Dispose();
+        _stream?.Dispose();
+    }
 }

@@ -6,11 +6,13 @@ namespace DeskdropML.Data;
 /// Loads an interactions CSV (plain or gzip) into an <see cref="InteractionLog"/>, keeping file order.
 /// </summary>
 /// <remarks>
-/// Every problem is a <see cref="DataFormatException"/> naming the file, the line and the column: missing
-/// file, empty file, duplicate or missing header names, a row with a different number of fields than the
-/// header, an empty id, a timestamp that is neither an integer nor an ISO 8601 date-time, a weight that is
-/// not a finite number >= 0, and an unknown event type (unless <see cref="UnknownEventPolicy.Skip"/>, which
-/// counts the skipped rows per event type in the report).
+/// Every problem is a <see cref="DataFormatException"/> naming the file, the line, the character position and
+/// the column: missing file, empty file, bytes that are not UTF-8, damaged gzip data (whole file), duplicate or
+/// missing header names, a row with a different number of fields than the header, an empty id, a timestamp that
+/// is neither an integer in the column's unit (<see cref="InteractionCsvOptions.TimeUnit"/>; a file mixing seconds
+/// and milliseconds is an error) nor a standard ISO 8601 date-time, a weight that is not a finite number >= 0,
+/// and an unknown event type (unless <see cref="UnknownEventPolicy.Skip"/>, which counts the skipped rows per
+/// event type in the report). Nothing is dropped silently.
 /// </remarks>
 public static class InteractionCsvLoader
 {
@@ -27,17 +29,32 @@ public static class InteractionCsvLoader
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new InteractionCsvOptions();
         options.Validate();
+        try
+        {
+            return Read(reader, options);
+        }
+        catch (DataFormatException e) when (reader.IsCompressed)
+        {
+            var explained = reader.Explain(e);
+            if (ReferenceEquals(explained, e)) throw;
+            throw explained;
+        }
+    }
+
+    private static InteractionLog Read(CsvRecordReader reader, InteractionCsvOptions options)
+    {
         string file = reader.FilePath;
 
         var header = reader.ReadRecord()?.ToArray()
             ?? throw new DataFormatException(file, 0, null, "the file is empty (no header row)");
-        var columns = HeaderIndex(file, reader.RecordLine, header);
+        var columns = HeaderIndex(reader, header);
         int width = header.Length;
         int userCol = Require(file, columns, options.UserColumn, "user");
         int itemCol = Require(file, columns, options.ItemColumn, "item");
         int timeCol = Require(file, columns, options.TimeColumn, "timestamp");
         int weightCol = options.WeightColumn is null ? -1 : Require(file, columns, options.WeightColumn, "weight");
         int eventCol = options.EventColumn is null ? -1 : Require(file, columns, options.EventColumn, "event");
+        var timestamps = new TimestampParser(options.TimeUnit, file, header[timeCol]);
 
         var users = new List<string>();
         var items = new List<string>();
@@ -58,16 +75,16 @@ public static class InteractionCsvLoader
 
             string user = row[userCol];
             string item = row[itemCol];
-            if (user.Length == 0) throw new DataFormatException(file, line, header[userCol], "the user id is empty");
-            if (item.Length == 0) throw new DataFormatException(file, line, header[itemCol], "the item id is empty");
-            long time = ParseTimestamp(file, line, header[timeCol], row[timeCol]);
+            if (user.Length == 0) throw new DataFormatException(file, line, header[userCol], "the user id is empty", reader.FieldPosition(userCol));
+            if (item.Length == 0) throw new DataFormatException(file, line, header[itemCol], "the item id is empty", reader.FieldPosition(itemCol));
+            long time = timestamps.Parse(row[timeCol], line, reader.FieldPosition(timeCol));
 
             float strength = 1f;
             if (weightCol >= 0)
             {
                 string text = row[weightCol];
                 if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out strength) || !float.IsFinite(strength) || strength < 0)
-                    throw new DataFormatException(file, line, header[weightCol], $"'{Shorten(text)}' is not a finite number >= 0");
+                    throw new DataFormatException(file, line, header[weightCol], $"'{Shorten(text)}' is not a finite number >= 0", reader.FieldPosition(weightCol));
             }
             else if (eventCol >= 0)
             {
@@ -81,7 +98,8 @@ public static class InteractionCsvLoader
                         continue;
                     }
                     throw new DataFormatException(file, line, header[eventCol],
-                        $"unknown event type '{Shorten(ev)}' (known: {string.Join(", ", options.EventStrengths.EventTypes)}; map it or skip unknown events)");
+                        $"unknown event type '{Shorten(ev)}' (known: {string.Join(", ", options.EventStrengths.EventTypes)}; map it or skip unknown events)",
+                        reader.FieldPosition(eventCol));
                 }
             }
 
@@ -95,14 +113,15 @@ public static class InteractionCsvLoader
         return new InteractionLog(users.ToArray(), items.ToArray(), times.ToArray(), strengths.ToArray(), report);
     }
 
-    internal static Dictionary<string, int> HeaderIndex(string file, long line, string[] header)
+    internal static Dictionary<string, int> HeaderIndex(CsvRecordReader reader, string[] header)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < header.Length; i++)
         {
             string name = header[i].Trim();
             if (!index.TryAdd(name, i))
-                throw new DataFormatException(file, line, name, $"the header names column '{name}' twice (fields {index[name] + 1} and {i + 1})");
+                throw new DataFormatException(reader.FilePath, reader.RecordLine, name,
+                    $"the header names column '{name}' twice (fields {index[name] + 1} and {i + 1})", reader.FieldPosition(i));
         }
         return index;
     }
@@ -114,16 +133,6 @@ public static class InteractionCsvLoader
             $"the {role} column is missing from the header (columns: {string.Join(", ", columns.Keys)})");
     }
 
-    /// <summary>Parses Unix seconds or an ISO 8601 date-time.</summary>
-    internal static long ParseTimestamp(string file, long line, string column, string text)
-    {
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seconds))
-            return seconds;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && text.Contains('-'))
-            return date.ToUnixTimeSeconds();
-        throw new DataFormatException(file, line, column, $"'{Shorten(text)}' is not a timestamp (Unix seconds or ISO 8601 date-time)");
-    }
-
     private static string Intern(Dictionary<string, string> pool, string s)
     {
         if (pool.TryGetValue(s, out var existing)) return existing;
@@ -131,5 +140,5 @@ public static class InteractionCsvLoader
         return s;
     }
 
-    internal static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
+    internal static string Shorten(string s) => DataText.Show(s);
 }

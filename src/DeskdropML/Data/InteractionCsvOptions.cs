@@ -12,10 +12,17 @@ public sealed class InteractionCsvOptions
     public string ItemColumn { get; set; } = "item";
 
     /// <summary>
-    /// Header name of the timestamp column. Default <c>timestamp</c>. Values are Unix seconds (integers) or
-    /// ISO 8601 date-times (converted to Unix seconds, UTC unless an offset is given).
+    /// Header name of the timestamp column. Default <c>timestamp</c>. Values are integers in the unit of
+    /// <see cref="TimeUnit"/> or standard ISO 8601 date-times (converted to Unix seconds, UTC unless an offset is
+    /// given); see <see cref="InteractionCsvLoader"/>.
     /// </summary>
     public string TimeColumn { get; set; } = "timestamp";
+
+    /// <summary>
+    /// Unit of integer timestamps. Default <see cref="TimestampUnit.Auto"/>: seconds or milliseconds decided from
+    /// the file's first integer timestamp, a mixture being an error.
+    /// </summary>
+    public TimestampUnit TimeUnit { get; set; } = TimestampUnit.Auto;
 
     /// <summary>
     /// Optional header name of a numeric weight column (finite, >= 0). Cannot be combined with
@@ -53,6 +60,8 @@ public sealed class InteractionCsvOptions
         Require(TimeColumn, nameof(TimeColumn));
         if (WeightColumn is not null && EventColumn is not null)
             throw new ArgumentException("Give either WeightColumn or EventColumn, not both.", nameof(WeightColumn));
+        if (!Enum.IsDefined(TimeUnit))
+            throw new ArgumentOutOfRangeException(nameof(TimeUnit), TimeUnit, "TimeUnit must be Auto, Seconds or Milliseconds.");
         if (EventColumn is not null && EventStrengths is null)
             throw new ArgumentException("EventColumn needs an EventStrengths table.", nameof(EventStrengths));
     }

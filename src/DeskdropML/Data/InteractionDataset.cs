@@ -125,7 +125,7 @@ public sealed class InteractionDataset
         var userIndex = Reindex(userNames, keepUser, users);
         var itemIndex = Reindex(itemNames, keptItem, items);
 
-        long split = options.SplitTime ?? (keptPairs == 0 ? 0 : (long)Math.Ceiling(tMin + (1 - options.TestFraction!.Value) * (tMax - tMin)));
+        long split = options.SplitTime ?? (keptPairs == 0 ? 0 : TimeSplit.AtFraction(tMin, tMax, 1 - options.TestFraction!.Value));
 
         // 5. Triplets for train and test.
         var train = new PairBuffer();
@@ -168,7 +168,7 @@ public sealed class InteractionDataset
             throw new InvalidOperationException("The dataset has no train pairs to carve a validation split from.");
         long tMin = long.MaxValue, tMax = long.MinValue;
         foreach (long t in _trainTimestamps) { tMin = Math.Min(tMin, t); tMax = Math.Max(tMax, t); }
-        long split = (long)Math.Ceiling(tMin + (1 - fraction) * (tMax - tMin));
+        long split = TimeSplit.AtFraction(tMin, tMax, 1 - fraction);
         var train = new PairBuffer();
         var validation = new PairBuffer();
         for (int u = 0; u < Train.Rows; u++)
@@ -195,6 +195,27 @@ public sealed class InteractionDataset
             SplitTime = split,
         };
         return new InteractionDataset(Users, Items, trainMatrix, trainTimes, validMatrix, validTimes, summary);
+    }
+
+    /// <summary>
+    /// A dataset over given maps from collected train and test entries (the evaluation protocols' folds). The
+    /// summary's raw counts come from <paramref name="counts"/>; the train/test counts are computed.
+    /// </summary>
+    internal static InteractionDataset Create(IdMap users, IdMap items, PairBuffer train, PairBuffer test, DatasetSummary counts)
+    {
+        var (trainMatrix, trainTimes) = train.ToCsr(users.Count, items.Count);
+        var (testMatrix, testTimes) = test.ToCsr(users.Count, items.Count);
+        var summary = Summarize(trainMatrix, testMatrix) with
+        {
+            InteractionsRaw = counts.InteractionsRaw,
+            UsersTotal = counts.UsersTotal,
+            UsersKept = counts.UsersKept,
+            InteractionsKept = counts.InteractionsKept,
+            Pairs = counts.Pairs,
+            Items = items.Count,
+            SplitTime = counts.SplitTime,
+        };
+        return new InteractionDataset(users, items, trainMatrix, trainTimes, testMatrix, testTimes, summary);
     }
 
     private static DatasetSummary Summarize(CsrMatrix train, CsrMatrix test)
@@ -247,9 +268,11 @@ public sealed class InteractionDataset
     }
 
     /// <summary>Collects (row, column, value, time) entries and turns them into a CSR matrix with aligned times.</summary>
-    private sealed class PairBuffer
+    internal sealed class PairBuffer
     {
         private readonly List<(int Row, int Col, float Value, long Time)> _entries = new();
+
+        public int Count => _entries.Count;
 
         public void Add(int row, int col, float value, long time) => _entries.Add((row, col, value, time));
 

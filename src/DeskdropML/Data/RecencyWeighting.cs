@@ -31,7 +31,7 @@ public static class RecencyWeighting
         var source = matrix.Values;
         for (int p = 0; p < values.Length; p++)
         {
-            double age = Math.Max(0, reference - timestamps[p]);
+            double age = Math.Max(0, (double)reference - timestamps[p]); // in double: a difference of extreme timestamps overflows long
             values[p] = (float)(source[p] * Math.Pow(0.5, age / halfLifeSeconds));
         }
         return new CsrMatrix(matrix.Rows, matrix.Columns, matrix.RowPointers.ToArray(), matrix.ColumnIndices.ToArray(), values);

@@ -18,4 +18,18 @@ public sealed class RankingEvaluationOptions
     /// Must be &gt; 0 when given. Results are bit-identical for every thread count.
     /// </summary>
     public int? NumberOfThreads;
+
+    /// <summary>
+    /// The items that may be ranked (true = candidate), one entry per item; null (default) = every item. Relevant
+    /// items outside the candidates can never be hit but still count in |T_u| (protocol folds leave them out of the
+    /// relevant sets beforehand, see <see cref="Protocols.EvaluationFold"/>).
+    /// </summary>
+    public bool[]? Candidates;
+
+    /// <summary>
+    /// When true (default) each unit is also ranked among warm candidates only (items with a training entry) and among
+    /// new candidates only (items without one), with relevance restricted the same way; see
+    /// <see cref="RankingEvaluationResult.WarmItemsOnly"/>. Costs two extra top-k selections per unit.
+    /// </summary>
+    public bool ItemSubsetDiagnostics = true;
 }

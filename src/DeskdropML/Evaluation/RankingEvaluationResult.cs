@@ -70,4 +70,28 @@ public sealed class RankingEvaluationResult
 
     /// <summary>The metrics of every evaluated user, in ascending user index.</summary>
     public IReadOnlyList<UserRankingEvaluation> PerUser => _perUser;
+
+    /// <summary>Per-unit extras (candidates, random expectation, cold slots, item-subset metrics), aligned with <see cref="PerUser"/>.</summary>
+    public IReadOnlyList<UnitEvaluation> Units { get; internal init; } = Array.Empty<UnitEvaluation>();
+
+    /// <summary>The exact expected metrics of a uniformly random ranking over the same candidates, averaged over the same units.</summary>
+    public RandomExpectation Random { get; internal init; }
+
+    /// <summary>
+    /// Cold share: top-k positions filled by items without any training entry, divided by all filled positions
+    /// (pooled over units). Under a leak-free policy such items are new; under <c>catalog</c> they are the leak.
+    /// </summary>
+    public double ColdShare { get; internal init; }
+
+    /// <summary>
+    /// Means when each unit ranks only candidates with a training entry and only those count as relevant; units with no
+    /// such relevant item are left out (their count is <c>Users</c>). Null when the diagnostics were off.
+    /// </summary>
+    public RankingMetricMeans? WarmItemsOnly { get; internal init; }
+
+    /// <summary>Means when each unit ranks only candidates without a training entry (new items); as <see cref="WarmItemsOnly"/>.</summary>
+    public RankingMetricMeans? NewItemsOnly { get; internal init; }
+
+    /// <summary>Distinct items in any unit's top k divided by the number of candidates (0 when there is none).</summary>
+    public double CandidateCoverage { get; internal init; }
 }

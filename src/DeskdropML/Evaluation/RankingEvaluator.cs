@@ -73,7 +73,9 @@ public static class RankingEvaluator
         if (threads <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), threads, "RankingEvaluationOptions.NumberOfThreads must be positive (or null for the processor count).");
 
-        var run = new Run(train, test, scorer, options.K, options.ExcludeTrainItems);
+        if (options.Candidates is { } mask && mask.Length != test.Columns)
+            throw new ArgumentException($"RankingEvaluationOptions.Candidates has {mask.Length} entries but there are {test.Columns} items.", nameof(options));
+        var run = new Run(train, test, scorer, options.K, options.ExcludeTrainItems, options.Candidates, options.ItemSubsetDiagnostics);
         run.Execute(threads);
         return run.Summarize(options.ExcludeTrainItems);
     }
@@ -86,13 +88,20 @@ public static class RankingEvaluator
         private readonly UserScorer _scorer;
         private readonly int _k;
         private readonly bool _exclude;
+        private readonly bool _diagnostics;
         private readonly int[] _users;
         private readonly UserRankingEvaluation[] _results;
+        private readonly UnitEvaluation[] _units;
         private readonly bool[] _covered;
         private readonly object _coverageLock = new();
+        /// <summary>Base masks: not a candidate; not a candidate or new; not a candidate or warm.</summary>
+        private readonly bool[] _notCandidate, _notWarmCandidate, _notNewCandidate;
+        private readonly bool[] _itemHasTrain;
+        private readonly int _candidateCount;
+        private readonly bool _hasNewCandidates;
         private int _nextUser;
 
-        public Run(CsrMatrix train, CsrMatrix test, UserScorer scorer, int k, bool exclude)
+        public Run(CsrMatrix train, CsrMatrix test, UserScorer scorer, int k, bool exclude, bool[]? candidates, bool diagnostics)
         {
             _train = train;
             _test = test;
@@ -105,7 +114,24 @@ public static class RankingEvaluator
             count = 0;
             for (int u = 0; u < test.Rows; u++) if (test.RowLength(u) > 0) _users[count++] = u;
             _results = new UserRankingEvaluation[count];
-            _covered = new bool[test.Columns];
+            _units = new UnitEvaluation[count];
+            int items = test.Columns;
+            _covered = new bool[items];
+            _itemHasTrain = new bool[items];
+            foreach (int c in train.ColumnIndices) _itemHasTrain[c] = true;
+            _notCandidate = new bool[items];
+            _notWarmCandidate = new bool[items];
+            _notNewCandidate = new bool[items];
+            for (int i = 0; i < items; i++)
+            {
+                bool candidate = candidates is null || candidates[i];
+                if (candidate) _candidateCount++;
+                if (candidate && !_itemHasTrain[i]) _hasNewCandidates = true;
+                _notCandidate[i] = !candidate;
+                _notWarmCandidate[i] = !candidate || !_itemHasTrain[i];
+                _notNewCandidate[i] = !candidate || _itemHasTrain[i];
+            }
+            _diagnostics = diagnostics;
         }
 
         public void Execute(int threads)
@@ -134,9 +160,12 @@ public static class RankingEvaluator
             int items = _test.Columns;
             int kEff = Math.Min(_k, items);
             var scores = new float[items];
-            var excluded = _exclude ? new bool[items] : null;
+            var excluded = (bool[])_notCandidate.Clone();
+            var excludedWarm = _diagnostics ? (bool[])_notWarmCandidate.Clone() : null;
+            var excludedNew = _diagnostics ? (bool[])_notNewCandidate.Clone() : null;
             var topItems = new int[kEff];
             var topScores = new float[kEff];
+            var subset = new List<int>();
             var covered = new bool[items];
 
             while (true)
@@ -148,26 +177,57 @@ public static class RankingEvaluator
                 {
                     int user = _users[position];
                     ReadOnlySpan<int> trainItems = _train.RowIndices(user);
+                    ReadOnlySpan<int> relevant = _test.RowIndices(user);
                     Array.Clear(scores);
                     _scorer(user, scores);
 
-                    int selected;
-                    if (excluded is null)
+                    int earlierCandidates = 0;
+                    if (_exclude)
                     {
-                        selected = TopK.Select(scores, kEff, topItems, topScores);
-                    }
-                    else
-                    {
-                        foreach (int i in trainItems) excluded[i] = true;
-                        selected = TopK.Select(scores, kEff, topItems, topScores, excluded);
-                        foreach (int i in trainItems) excluded[i] = false;
+                        foreach (int i in trainItems)
+                        {
+                            if (!_notCandidate[i]) earlierCandidates++;
+                            excluded[i] = true;
+                            if (excludedWarm is not null) { excludedWarm[i] = true; excludedNew![i] = true; }
+                        }
                     }
 
+                    int selected = TopK.Select(scores, kEff, topItems, topScores, excluded);
                     ReadOnlySpan<int> top = topItems.AsSpan(0, selected);
-                    foreach (int i in top) covered[i] = true;
-                    ReadOnlySpan<int> relevant = _test.RowIndices(user);
+                    int coldSlots = 0;
+                    foreach (int i in top)
+                    {
+                        covered[i] = true;
+                        if (!_itemHasTrain[i]) coldSlots++;
+                    }
                     var metrics = RankingMetrics.ComputeUnchecked(relevant, top, _k);
                     _results[position] = new UserRankingEvaluation(user, trainItems.Length, relevant.Length, metrics);
+
+                    int rankableRelevant = 0;
+                    foreach (int i in relevant) if (!excluded[i]) rankableRelevant++;
+                    int candidates = _candidateCount - earlierCandidates;
+                    var random = RandomExpectation.Compute(candidates, rankableRelevant, relevant.Length, _k);
+
+                    UserRankingMetrics? warmOnly = null, newOnly = null;
+                    if (excludedWarm is not null)
+                    {
+                        warmOnly = _hasNewCandidates
+                            ? Subset(scores, relevant, excludedWarm, _notWarmCandidate, kEff, topItems, topScores, subset)
+                            : (AnyWarm(relevant) ? metrics : null);
+                        newOnly = _hasNewCandidates
+                            ? Subset(scores, relevant, excludedNew!, _notNewCandidate, kEff, topItems, topScores, subset)
+                            : null;
+                    }
+                    _units[position] = new UnitEvaluation(candidates, random, selected, coldSlots, warmOnly, newOnly);
+
+                    if (_exclude)
+                    {
+                        foreach (int i in trainItems)
+                        {
+                            excluded[i] = _notCandidate[i];
+                            if (excludedWarm is not null) { excludedWarm[i] = _notWarmCandidate[i]; excludedNew![i] = _notNewCandidate[i]; }
+                        }
+                    }
                 }
             }
 
@@ -178,21 +238,59 @@ public static class RankingEvaluator
             }
         }
 
+        private bool AnyWarm(ReadOnlySpan<int> relevant)
+        {
+            foreach (int i in relevant) if (_itemHasTrain[i]) return true;
+            return false;
+        }
+
+        /// <summary>Metrics among one item subset: relevant items outside the subset are dropped; null when none is left.</summary>
+        private UserRankingMetrics? Subset(float[] scores, ReadOnlySpan<int> relevant, bool[] excluded, bool[] outside, int kEff,
+            int[] topItems, float[] topScores, List<int> kept)
+        {
+            kept.Clear();
+            foreach (int i in relevant) if (!outside[i]) kept.Add(i);
+            if (kept.Count == 0) return null;
+            int selected = TopK.Select(scores, kEff, topItems, topScores, excluded);
+            return RankingMetrics.ComputeUnchecked(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept), topItems.AsSpan(0, selected), _k);
+        }
+
         public RankingEvaluationResult Summarize(bool excludeTrainItems)
         {
             var all = new MeanAccumulator();
             var warm = new MeanAccumulator();
             var cold = new MeanAccumulator();
-            foreach (var r in _results)
+            var warmItems = new MeanAccumulator();
+            var newItems = new MeanAccumulator();
+            double rp = 0, rr = 0, rn = 0, rh = 0;
+            long slots = 0, coldSlots = 0;
+            for (int j = 0; j < _results.Length; j++)
             {
+                var r = _results[j];
                 all.Add(r.Metrics);
                 if (r.IsWarm) warm.Add(r.Metrics);
                 else cold.Add(r.Metrics);
+                var unit = _units[j];
+                if (unit.WarmOnly is UserRankingMetrics w) warmItems.Add(w);
+                if (unit.NewOnly is UserRankingMetrics n) newItems.Add(n);
+                rp += unit.Random.Precision; rr += unit.Random.Recall; rn += unit.Random.Ndcg; rh += unit.Random.Hit;
+                slots += unit.Slots;
+                coldSlots += unit.ColdSlots;
             }
             int coveredCount = 0;
             foreach (bool c in _covered) if (c) coveredCount++;
             double coverage = _covered.Length == 0 ? 0 : (double)coveredCount / _covered.Length;
-            return new RankingEvaluationResult(_k, excludeTrainItems, all.Means(), warm.Means(), cold.Means(), coverage, _results);
+            int units = _results.Length;
+            var random = units == 0 ? default : new RandomExpectation(rp / units, rr / units, rn / units, rh / units);
+            return new RankingEvaluationResult(_k, excludeTrainItems, all.Means(), warm.Means(), cold.Means(), coverage, _results)
+            {
+                Units = _units,
+                Random = random,
+                ColdShare = slots == 0 ? 0 : (double)coldSlots / slots,
+                WarmItemsOnly = _diagnostics ? warmItems.Means() : null,
+                NewItemsOnly = _diagnostics ? newItems.Means() : null,
+                CandidateCoverage = _candidateCount == 0 ? 0 : (double)coveredCount / _candidateCount,
+            };
         }
     }
 

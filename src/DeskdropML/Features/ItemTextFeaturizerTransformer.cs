@@ -149,7 +149,7 @@ public sealed class ItemTextFeaturizerTransformer : ITransformer
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        _mlContext.Model.Save(this, ArticleSchema(_mlContext), path);
+        Persistence.AtomicFile.Write(path, stream => _mlContext.Model.Save(this, ArticleSchema(_mlContext), stream));
     }
 
     /// <summary>Saves the featurizer as an ML.NET model zip into a stream.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 
 namespace DeskdropML.Persistence;
@@ -11,10 +12,13 @@ namespace DeskdropML.Persistence;
 /// <remarks>
 /// All numbers little-endian. Layout:
 /// <code>
-/// header : 8 bytes magic "DDMLFACT" | int32 format version (1) | int64 payload length n
+/// header : 8 bytes magic "DDMLFACT" | int32 format version (2) | int64 payload length n
 /// payload: string modelKind | string userIdColumn | string itemIdColumn
+///          user id encoding | item id encoding                        (version 2 only)
 ///          int32 users U | int32 items I | int32 dimension D          (packed length P = D + 2)
 ///          U strings (user ids) | I strings (item ids)
+///          U uint64 raw user id values, when the user ids are not text (version 2 only)
+///          I uint64 raw item id values, when the item ids are not text (version 2 only)
 ///          U bytes hasTrainingInteractions (0 or 1)
 ///          U*P float32 packed user vectors | I*P float32 packed item vectors (row-major)
 ///          CSR training matrix: int32 rows (= U) | int32 columns (= I) | int32 nnz
@@ -22,13 +26,16 @@ namespace DeskdropML.Persistence;
 ///          I float32 fallback scores
 /// trailer: uint64 FNV-1a hash of the n payload bytes
 /// string = int32 byte count + UTF-8 bytes
+/// id encoding = byte kind (0 text, 1 integer, 2 key) | byte raw type (0 text; 1..8 = sbyte, byte, short, ushort,
+///               int, uint, long, ulong) | uint64 key count (0 unless a key)
 /// </code>
+/// Version 1 (text ids, no encodings) is still read.
 /// Reading checks the magic, the version, every length against the bytes left, the hash and the structure of the
 /// id maps and the CSR matrix, and reports any problem as an <see cref="InvalidDataException"/>.
 /// </remarks>
 internal static class FactorizationModelBinary
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private static readonly byte[] Magic = "DDMLFACT"u8.ToArray();
     private const int HeaderLength = 8 + 4 + 8;
 
@@ -40,11 +47,15 @@ internal static class FactorizationModelBinary
             WriteString(w, model.ModelKind);
             WriteString(w, model.UserIdColumnName);
             WriteString(w, model.ItemIdColumnName);
+            WriteEncoding(w, model.UserIdEncoding);
+            WriteEncoding(w, model.ItemIdEncoding);
             w.Write(model.Users.Count);
             w.Write(model.Items.Count);
             w.Write(model.Dimension);
             foreach (string id in model.Users.Ids) WriteString(w, id);
             foreach (string id in model.Items.Ids) WriteString(w, id);
+            foreach (ulong raw in model.UserIdEncoding.RawValues ?? []) w.Write(raw);
+            foreach (ulong raw in model.ItemIdEncoding.RawValues ?? []) w.Write(raw);
             for (int u = 0; u < model.Users.Count; u++) w.Write(model.HasTrainingInteractions(u) ? (byte)1 : (byte)0);
             WriteFloats(w, model.PackedUserVectors);
             WriteFloats(w, model.PackedItemVectors);
@@ -73,8 +84,8 @@ internal static class FactorizationModelBinary
         if (bytes.Length < HeaderLength + 8 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
             throw new InvalidDataException($"{source}: not a DeskdropML factorization model (missing the \"DDMLFACT\" header).");
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
-        if (version != FormatVersion)
-            throw new InvalidDataException($"{source}: model format version {version} is not supported; this library reads version {FormatVersion}.");
+        if (version is < 1 or > FormatVersion)
+            throw new InvalidDataException($"{source}: model format version {version} is not supported; this library reads versions 1 to {FormatVersion}.");
         long length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(12));
         if (length < 0 || length != bytes.Length - HeaderLength - 8)
             throw new InvalidDataException($"{source}: the header announces {length} payload bytes but the entry holds {bytes.Length - HeaderLength - 8}; the file is truncated or corrupt.");
@@ -84,7 +95,7 @@ internal static class FactorizationModelBinary
             throw new InvalidDataException($"{source}: checksum mismatch; the model bytes are corrupt.");
         try
         {
-            return Parse(new Reader(bytes, HeaderLength, HeaderLength + (int)length, source));
+            return Parse(new Reader(bytes, HeaderLength, HeaderLength + (int)length, source), version);
         }
         catch (ArgumentException e)
         {
@@ -92,15 +103,21 @@ internal static class FactorizationModelBinary
         }
     }
 
-    private static StoredFactorizationModel Parse(Reader r)
+    private static StoredFactorizationModel Parse(Reader r, int version)
     {
         string kind = r.String(), userColumn = r.String(), itemColumn = r.String();
+        var userHeader = version >= 2 ? (r.Byte(), r.Byte(), r.UInt64("key count")) : ((byte)0, (byte)0, 0UL);
+        var itemHeader = version >= 2 ? (r.Byte(), r.Byte(), r.UInt64("key count")) : ((byte)0, (byte)0, 0UL);
         int users = r.Count("user count"), items = r.Count("item count"), dimension = r.Count("dimension");
         long packed = dimension + 2L;
         var userIds = new string[users];
         for (int u = 0; u < users; u++) userIds[u] = r.String();
         var itemIds = new string[items];
         for (int i = 0; i < items; i++) itemIds[i] = r.String();
+        var userEncoding = IdEncoding.FromStored(userHeader.Item1, userHeader.Item2, userHeader.Item3,
+            userHeader.Item1 == 0 ? null : r.UInt64s(users, "raw user ids"), users);
+        var itemEncoding = IdEncoding.FromStored(itemHeader.Item1, itemHeader.Item2, itemHeader.Item3,
+            itemHeader.Item1 == 0 ? null : r.UInt64s(items, "raw item ids"), items);
         var hasTraining = new bool[users];
         for (int u = 0; u < users; u++)
         {
@@ -120,7 +137,14 @@ internal static class FactorizationModelBinary
         if (!r.AtEnd) throw r.Error("unexpected bytes after the fallback scores.");
         var matrix = new CsrMatrix(rows, columns, pointers, indices, values);
         return new StoredFactorizationModel(kind, userColumn, itemColumn, new IdMap(userIds), new IdMap(itemIds),
-            dimension, userVectors, itemVectors, hasTraining, matrix, fallback);
+            dimension, userVectors, itemVectors, hasTraining, matrix, fallback, userEncoding, itemEncoding);
+    }
+
+    private static void WriteEncoding(BinaryWriter w, IdEncoding encoding)
+    {
+        w.Write((byte)encoding.Kind);
+        w.Write(encoding.RawTypeCode);
+        w.Write(encoding.KeyCount);
     }
 
     private static void WriteString(BinaryWriter w, string s)
@@ -182,6 +206,16 @@ internal static class FactorizationModelBinary
         {
             int n = Count("string length");
             return Encoding.UTF8.GetString(Take(n, "a string"));
+        }
+
+        public ulong UInt64(string what) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, what));
+
+        public ulong[] UInt64s(long count, string what)
+        {
+            var span = Take(checked(count * 8), what);
+            var result = new ulong[count];
+            for (int i = 0; i < result.Length; i++) result[i] = BinaryPrimitives.ReadUInt64LittleEndian(span.Slice(i * 8));
+            return result;
         }
 
         public float[] Floats(long count, string what)

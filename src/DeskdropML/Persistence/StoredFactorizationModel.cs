@@ -19,9 +19,11 @@ public sealed class StoredFactorizationModel : IFactorizationModel
 
     internal StoredFactorizationModel(string modelKind, string userIdColumnName, string itemIdColumnName,
         IdMap users, IdMap items, int dimension, float[] userVectors, float[] itemVectors, bool[] hasTraining,
-        CsrMatrix trainingInteractions, float[] fallbackScores)
+        CsrMatrix trainingInteractions, float[] fallbackScores, IdEncoding? userIdEncoding = null, IdEncoding? itemIdEncoding = null)
     {
         ModelKind = modelKind;
+        UserIdEncoding = userIdEncoding ?? IdEncoding.Text;
+        ItemIdEncoding = itemIdEncoding ?? IdEncoding.Text;
         UserIdColumnName = userIdColumnName;
         ItemIdColumnName = itemIdColumnName;
         Users = users;
@@ -53,7 +55,7 @@ public sealed class StoredFactorizationModel : IFactorizationModel
             model.GetPackedItemVector(i, itemVectors.AsSpan(i * packed, packed));
         return new StoredFactorizationModel(transformer.ModelKind, transformer.UserIdColumnName, transformer.ItemIdColumnName,
             model.Users, model.Items, model.Dimension, userVectors, itemVectors, hasTraining,
-            transformer.TrainingInteractions, transformer.FallbackScores.ToArray());
+            transformer.TrainingInteractions, transformer.FallbackScores.ToArray(), transformer.UserIdEncoding, transformer.ItemIdEncoding);
     }
 
     /// <summary>Short name of the trainer that produced the model (e.g. "warp", "als").</summary>
@@ -64,6 +66,12 @@ public sealed class StoredFactorizationModel : IFactorizationModel
 
     /// <summary>Item id column the model was trained and scores with.</summary>
     public string ItemIdColumnName { get; }
+
+    /// <summary>How the user id column the model was trained on maps to its user ids.</summary>
+    internal IdEncoding UserIdEncoding { get; }
+
+    /// <summary>How the item id column the model was trained on maps to its item ids.</summary>
+    internal IdEncoding ItemIdEncoding { get; }
 
     /// <inheritdoc />
     public IdMap Users { get; }

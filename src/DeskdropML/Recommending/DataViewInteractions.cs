@@ -19,29 +19,31 @@ public static class DataViewInteractions
     /// catalogue, the catalogue is the map (so items without rows can exist) and an id outside it is an error.
     /// </summary>
     /// <param name="input">The data.</param>
-    /// <param name="userIdColumnName">Text column with user ids.</param>
-    /// <param name="itemIdColumnName">Text column with item ids.</param>
-    /// <param name="labelColumnName">Optional <see cref="float"/> or <see cref="double"/> weight column; <c>null</c>
-    /// gives every row weight 1. Weights must be finite.</param>
+    /// <param name="userIdColumnName">User id column: text, integer or key (see <see cref="InteractionColumnOptions"/>
+    /// for how values become id strings).</param>
+    /// <param name="itemIdColumnName">Item id column: text, integer or key.</param>
+    /// <param name="labelColumnName">Weight column (<c>Single</c>, <c>Double</c> or integer); <c>null</c> gives every
+    /// row weight 1, and so does the default name <c>"Label"</c> when the input has no such column. Weights must be finite.</param>
     /// <param name="userCatalog">Optional fixed user map.</param>
     /// <param name="itemCatalog">Optional fixed item map.</param>
     /// <exception cref="ArgumentException">A column is missing or has the wrong type; the data has no rows; a row has
-    /// an empty id, an id outside a catalogue, or a non-finite weight (the message names the row, counted from 0).</exception>
+    /// an empty id or missing key, an id outside a catalogue, or a non-finite weight (the message names the row,
+    /// counted from 0).</exception>
     public static InteractionMatrix Read(IDataView input, string userIdColumnName, string itemIdColumnName,
-        string? labelColumnName = null, IdMap? userCatalog = null, IdMap? itemCatalog = null)
+        string? labelColumnName = null, IdMap? userCatalog = null, IdMap? itemCatalog = null) =>
+        ReadEncoded(input, userIdColumnName, itemIdColumnName, labelColumnName, userCatalog, itemCatalog).Data;
+
+    /// <summary><see cref="Read"/>, also returning how the id columns map to the id strings.</summary>
+    internal static (InteractionMatrix Data, IdEncoding Users, IdEncoding Items) ReadEncoded(IDataView input,
+        string userIdColumnName, string itemIdColumnName, string? labelColumnName, IdMap? userCatalog, IdMap? itemCatalog)
     {
         ArgumentNullException.ThrowIfNull(input);
         var schema = input.Schema;
-        var userColumn = RequireTextColumn(schema, userIdColumnName, "user id");
-        var itemColumn = RequireTextColumn(schema, itemIdColumnName, "item id");
-        DataViewSchema.Column? labelColumn = null;
-        if (labelColumnName is not null)
-        {
-            labelColumn = schema.GetColumnOrNull(labelColumnName)
-                ?? throw new ArgumentException($"The input has no label column '{labelColumnName}'. Columns: {ColumnList(schema)}.", nameof(input));
-            if (labelColumn.Value.Type != NumberDataViewType.Single && labelColumn.Value.Type != NumberDataViewType.Double)
-                throw new ArgumentException($"The label column '{labelColumnName}' has type {labelColumn.Value.Type}; it must be Single (float) or Double.", nameof(input));
-        }
+        var userColumn = RequireColumn(schema, userIdColumnName, "user id");
+        var itemColumn = RequireColumn(schema, itemIdColumnName, "item id");
+        var userReader = IdEncoding.CreateReader(userColumn, "user id");
+        var itemReader = IdEncoding.CreateReader(itemColumn, "item id");
+        var labelColumn = LabelColumn(schema, labelColumnName);
 
         var users = new IdCollector(userCatalog, "user", userIdColumnName);
         var items = new IdCollector(itemCatalog, "item", itemIdColumnName);
@@ -51,31 +53,18 @@ public static class DataViewInteractions
         var columns = labelColumn is null ? new[] { userColumn, itemColumn } : new[] { userColumn, itemColumn, labelColumn.Value };
         using (var cursor = input.GetRowCursor(columns))
         {
-            var userGetter = cursor.GetGetter<ReadOnlyMemory<char>>(userColumn);
-            var itemGetter = cursor.GetGetter<ReadOnlyMemory<char>>(itemColumn);
-            ValueGetter<float>? singleGetter = null;
-            ValueGetter<double>? doubleGetter = null;
-            if (labelColumn is { } lc)
-            {
-                if (lc.Type == NumberDataViewType.Single) singleGetter = cursor.GetGetter<float>(lc);
-                else doubleGetter = cursor.GetGetter<double>(lc);
-            }
-            ReadOnlyMemory<char> userText = default, itemText = default;
-            float single = 0;
-            double dbl = 0;
+            var userGetter = userReader.Bind(cursor, userColumn);
+            var itemGetter = itemReader.Bind(cursor, itemColumn);
+            var labelGetter = labelColumn is { } lc ? WeightGetter(cursor, lc) : null;
             long row = -1;
             while (cursor.MoveNext())
             {
                 row++;
-                userGetter(ref userText);
-                itemGetter(ref itemText);
-                float weight = 1f;
-                if (singleGetter is not null) { singleGetter(ref single); weight = single; }
-                else if (doubleGetter is not null) { doubleGetter(ref dbl); weight = (float)dbl; }
+                float weight = labelGetter?.Invoke() ?? 1f;
                 if (!float.IsFinite(weight))
                     throw new ArgumentException($"Row {row}: the label column '{labelColumnName}' holds {weight}; weights must be finite numbers.", nameof(input));
-                rowUsers.Add(users.Index(userText.Span, row));
-                rowItems.Add(items.Index(itemText.Span, row));
+                rowUsers.Add(users.Index(userGetter(out ulong userRaw), userRaw, row));
+                rowItems.Add(items.Index(itemGetter(out ulong itemRaw), itemRaw, row));
                 weights.Add(weight);
             }
         }
@@ -88,17 +77,59 @@ public static class DataViewInteractions
         var c = new int[rowItems.Count];
         for (int i = 0; i < r.Length; i++) { r[i] = userRemap[rowUsers[i]]; c[i] = itemRemap[rowItems[i]]; }
         var matrix = CsrMatrix.FromTriplets(userMap.Count, itemMap.Count, r, c, weights.ToArray());
-        return new InteractionMatrix(matrix, userMap, itemMap);
+        var userEncoding = userReader.Encode(userMap, users.RawOf, "user", userIdColumnName);
+        var itemEncoding = itemReader.Encode(itemMap, items.RawOf, "item", itemIdColumnName);
+        return (new InteractionMatrix(matrix, userMap, itemMap), userEncoding, itemEncoding);
     }
 
-    private static DataViewSchema.Column RequireTextColumn(DataViewSchema schema, string name, string what)
+    /// <summary>
+    /// The label column to read: null for <paramref name="name"/> null, and for the default name when the schema
+    /// has no such column; otherwise the column, which must be a scalar Single, Double or integer.
+    /// </summary>
+    internal static DataViewSchema.Column? LabelColumn(DataViewSchema schema, string? name)
+    {
+        if (name is null) return null;
+        var column = schema.GetColumnOrNull(name);
+        if (column is null)
+        {
+            if (name == InteractionColumnOptions.DefaultLabelColumnName) return null;
+            throw new ArgumentException($"The input has no label column '{name}'. Columns: {ColumnList(schema)}. Set LabelColumnName to null to weigh every row 1.", "input");
+        }
+        if (!IsWeightType(column.Value.Type))
+            throw new ArgumentException($"The label column '{name}' has type {column.Value.Type}; it must be a scalar Single (float), Double or integer.", "input");
+        return column;
+    }
+
+    /// <summary>True for the types a weight column may have.</summary>
+    internal static bool IsWeightType(DataViewType type) => type is NumberDataViewType;
+
+    private static Func<float> WeightGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        var raw = column.Type.RawType;
+        if (raw == typeof(float)) return Getter<float>(cursor, column, v => v);
+        if (raw == typeof(double)) return Getter<double>(cursor, column, v => (float)v);
+        if (raw == typeof(sbyte)) return Getter<sbyte>(cursor, column, v => v);
+        if (raw == typeof(byte)) return Getter<byte>(cursor, column, v => v);
+        if (raw == typeof(short)) return Getter<short>(cursor, column, v => v);
+        if (raw == typeof(ushort)) return Getter<ushort>(cursor, column, v => v);
+        if (raw == typeof(int)) return Getter<int>(cursor, column, v => v);
+        if (raw == typeof(uint)) return Getter<uint>(cursor, column, v => v);
+        if (raw == typeof(long)) return Getter<long>(cursor, column, v => v);
+        return Getter<ulong>(cursor, column, v => v);
+    }
+
+    private static Func<float> Getter<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, float> convert)
+    {
+        var getter = cursor.GetGetter<T>(column);
+        T value = default!;
+        return () => { getter(ref value); return convert(value); };
+    }
+
+    private static DataViewSchema.Column RequireColumn(DataViewSchema schema, string name, string what)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var column = schema.GetColumnOrNull(name)
+        return schema.GetColumnOrNull(name)
             ?? throw new ArgumentException($"The input has no {what} column '{name}'. Columns: {ColumnList(schema)}.", "input");
-        if (column.Type is not TextDataViewType)
-            throw new ArgumentException($"The {what} column '{name}' has type {column.Type}; it must be text (string).", "input");
-        return column;
     }
 
     private static string ColumnList(DataViewSchema schema) =>
@@ -113,6 +144,7 @@ public static class DataViewInteractions
         private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
         private readonly List<string> _ids = new();
+        private readonly List<ulong> _raw = new();
 
         public IdCollector(IdMap? catalog, string what, string column)
         {
@@ -122,10 +154,10 @@ public static class DataViewInteractions
             _lookup = _seen.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
-        public int Index(ReadOnlySpan<char> id, long row)
+        public int Index(ReadOnlySpan<char> id, ulong raw, long row)
         {
             if (id.IsEmpty)
-                throw new ArgumentException($"Row {row}: the {_what} id in column '{_column}' is empty.", "input");
+                throw new ArgumentException($"Row {row}: the {_what} id in column '{_column}' is empty (or a missing key value).", "input");
             if (_lookup.TryGetValue(id, out int index)) return index;
             string text = id.ToString();
             if (_catalog is not null && !_catalog.Contains(text))
@@ -133,8 +165,12 @@ public static class DataViewInteractions
             index = _ids.Count;
             _seen.Add(text, index);
             _ids.Add(text);
+            _raw.Add(raw);
             return index;
         }
+
+        /// <summary>The raw column value of an id read from the rows, or null.</summary>
+        public ulong? RawOf(string id) => _seen.TryGetValue(id, out int index) ? _raw[index] : null;
 
         /// <summary>The final map and provisional index -> final index.</summary>
         public (IdMap Map, int[] Remap) Finish()

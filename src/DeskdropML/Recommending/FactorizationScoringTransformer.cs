@@ -12,29 +12,32 @@ namespace DeskdropML.Recommending;
 /// </summary>
 /// <remarks>
 /// <para><b>How it is built.</b> ML.NET's persistence API is internal, so this transformer owns no bytes of its own:
-/// it holds an inner chain made only of ML.NET transforms — <c>MapValue</c> (user id text -> packed user vector),
-/// <c>MapValue</c> (item id text -> packed item vector followed by the item's fallback score), the stateless
-/// <c>CustomMapping</c> registered as <see cref="FactorizationScoreMappingFactory.ContractName"/> that computes the
-/// score, and <c>DropColumns</c> of the two temporary columns. Every <see cref="ITransformer"/> member and
-/// <see cref="ICanSaveModel.Save"/> forward to that chain, so <c>mlContext.Model.Save</c> writes an ordinary ML.NET
-/// zip that <c>mlContext.Model.Load</c> reads back (as a plain transformer chain) in any process that registered
-/// this library with <c>mlContext.ComponentCatalog.RegisterAssembly</c> — use
-/// <c>DeskdropML.Catalog.MLContextRecommendersExtensions.RegisterDeskdropComponents</c> or
-/// <c>DeskdropML.Persistence.FactorizationModelZip.LoadMlNet</c>, which do it for you.
-/// Typed access after loading (this class, the model, fast top-k) goes through
-/// <c>DeskdropML.Persistence.FactorizationModelZip</c>, which saves the learned arrays as an extra zip entry.</para>
+/// it holds an inner chain made only of ML.NET transforms — the id conversions (<c>CopyColumns</c> for text ids,
+/// <c>MapValue</c> from the raw values of integer or key ids to the id strings), <c>MapValue</c> (user id ->
+/// packed user vector), <c>MapValue</c> (item id -> packed item vector followed by the item's fallback score), the
+/// stateless <c>CustomMapping</c> registered as <see cref="FactorizationScoreMappingFactory.ContractName"/> that
+/// computes the score, and <c>DropColumns</c> of the temporary columns. Every <see cref="ITransformer"/> member
+/// forwards to that chain. <see cref="ICanSaveModel.Save"/> saves the same chain with one more <c>MapValue</c>
+/// whose single value is the whole typed model (the binary of <c>FactorizationModelZip</c>), in a column that is
+/// dropped and never computed when scoring. So <c>mlContext.Model.Save</c> of any pipeline holding this
+/// transformer writes an ordinary ML.NET zip that <c>mlContext.Model.Load</c> reads back (as a plain transformer
+/// chain) in any process that called <c>RegisterDeskdropComponents</c>, and from which
+/// <c>FactorizationModelZip.Load</c> or the <c>GetFactorizationModel()</c> / <c>CreateRecommender()</c> extensions
+/// recover the typed model for fast top-k.</para>
 /// <para><b>Which rows get which score.</b>
 /// <list type="bullet">
 /// <item>Known user with training interactions, known item: the dot product above.</item>
 /// <item>User id that is unknown, or a known user without training interactions
-/// (<see cref="IFactorizationModel.HasTrainingInteractions"/> false): the item's fallback score <c>f_i</c>
+/// (<see cref="IWarmUserModel.HasTrainingInteractions"/> false): the item's fallback score <c>f_i</c>
 /// (by default the popularity = number of distinct training users of the item). This is the same ranking the
 /// <see cref="Recommender"/> gives such users, so per-row scoring and top-k agree; scores of different users are
 /// on different scales and must only be compared within one user.</item>
 /// <item>Unknown item id (not in the model's catalogue): <see cref="float.NaN"/> — the model has no basis to
 /// score it; an evaluator ranks NaN last.</item>
 /// </list>
-/// Id columns must be text; ids are compared ordinally (case-sensitive, no trimming).</para>
+/// Id columns have the types the estimator was fitted with (text, integer or key, see
+/// <see cref="InteractionColumnOptions"/>); text ids are compared ordinally (case-sensitive, no trimming), and a
+/// missing key value is an unknown id.</para>
 /// </remarks>
 public sealed class FactorizationScoringTransformer : ITransformer
 {
@@ -47,6 +50,18 @@ public sealed class FactorizationScoringTransformer : ITransformer
     /// <summary>Default name of the item id input column.</summary>
     public const string DefaultItemIdColumnName = "ItemId";
 
+    /// <summary>Temporary column holding the user id text (dropped from the output).</summary>
+    internal const string UserIdTextColumnName = "DeskdropML.UserIdText";
+
+    /// <summary>Temporary column holding the item id text (dropped from the output).</summary>
+    internal const string ItemIdTextColumnName = "DeskdropML.ItemIdText";
+
+    /// <summary>Column of the saved chain holding the model binary (dropped, never computed when scoring).</summary>
+    internal const string ModelColumnName = "DeskdropML.Model";
+
+    /// <summary>The one key of the model <c>MapValue</c>.</summary>
+    internal const string ModelKey = "DeskdropML.Model.v1";
+
     /// <summary>Temporary column holding the packed user vector (dropped from the output).</summary>
     internal const string UserVectorColumnName = "DeskdropML.PackedUserVector";
 
@@ -55,6 +70,10 @@ public sealed class FactorizationScoringTransformer : ITransformer
 
     private const string PlaceholderId = "\u0000DeskdropML.NoEntries";
 
+    private static readonly string[] ReservedColumnNames =
+        [UserIdTextColumnName, ItemIdTextColumnName, ModelColumnName, UserVectorColumnName, ItemVectorColumnName];
+
+    private readonly MLContext _mlContext;
     private readonly ITransformer _chain;
     private readonly float[] _fallbackScores;
 
@@ -73,6 +92,14 @@ public sealed class FactorizationScoringTransformer : ITransformer
     public FactorizationScoringTransformer(MLContext mlContext, IFactorizationModel model, CsrMatrix trainingInteractions,
         float[]? fallbackScores = null, string userIdColumnName = DefaultUserIdColumnName,
         string itemIdColumnName = DefaultItemIdColumnName, string modelKind = "factorization")
+        : this(mlContext, model, trainingInteractions, fallbackScores, userIdColumnName, itemIdColumnName, modelKind, IdEncoding.Text, IdEncoding.Text)
+    {
+    }
+
+    /// <summary>Wraps a trained model whose id columns have the given encodings.</summary>
+    internal FactorizationScoringTransformer(MLContext mlContext, IFactorizationModel model, CsrMatrix trainingInteractions,
+        float[]? fallbackScores, string userIdColumnName, string itemIdColumnName, string modelKind,
+        IdEncoding userIdEncoding, IdEncoding itemIdEncoding)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
@@ -96,13 +123,16 @@ public sealed class FactorizationScoringTransformer : ITransformer
             fallbackScores = (float[])fallbackScores.Clone();
         }
 
+        _mlContext = mlContext;
         Model = model;
+        UserIdEncoding = userIdEncoding;
+        ItemIdEncoding = itemIdEncoding;
         TrainingInteractions = trainingInteractions;
         UserIdColumnName = userIdColumnName;
         ItemIdColumnName = itemIdColumnName;
         ModelKind = modelKind;
         _fallbackScores = fallbackScores;
-        _chain = BuildChain(mlContext, model, fallbackScores, userIdColumnName, itemIdColumnName);
+        _chain = BuildChain(modelBytes: null);
     }
 
     /// <summary>The wrapped model (typed access; cast to the trainer's model type).</summary>
@@ -114,10 +144,16 @@ public sealed class FactorizationScoringTransformer : ITransformer
     /// <summary>The fallback score of every item, used for users without trained vectors.</summary>
     public ReadOnlySpan<float> FallbackScores => _fallbackScores;
 
-    /// <summary>Text input column with user ids.</summary>
+    /// <summary>How the user id column maps to the model's user ids.</summary>
+    internal IdEncoding UserIdEncoding { get; }
+
+    /// <summary>How the item id column maps to the model's item ids.</summary>
+    internal IdEncoding ItemIdEncoding { get; }
+
+    /// <summary>Input column with user ids.</summary>
     public string UserIdColumnName { get; }
 
-    /// <summary>Text input column with item ids.</summary>
+    /// <summary>Input column with item ids.</summary>
     public string ItemIdColumnName { get; }
 
     /// <summary>Short name of the trainer that produced the model.</summary>
@@ -138,8 +174,12 @@ public sealed class FactorizationScoringTransformer : ITransformer
     /// <inheritdoc />
     public IDataView Transform(IDataView input) => _chain.Transform(input);
 
-    /// <summary>Saves the inner chain (ML.NET calls this from <c>mlContext.Model.Save</c>).</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _chain.Save(ctx);
+    /// <summary>
+    /// Saves the inner chain plus the model <c>MapValue</c> (ML.NET calls this from <c>mlContext.Model.Save</c>);
+    /// see the remarks of the class.
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        BuildChain(Persistence.FactorizationModelBinary.Write(Persistence.StoredFactorizationModel.From(this))).Save(ctx);
 
     /// <summary>A top-k recommender over the same model, known items and fallback.</summary>
     public Recommender CreateRecommender() => new(Model, TrainingInteractions, _fallbackScores);
@@ -152,12 +192,14 @@ public sealed class FactorizationScoringTransformer : ITransformer
             throw new ArgumentException("The item id column name must be a non-empty string.", nameof(itemIdColumnName));
         if (string.Equals(userIdColumnName, itemIdColumnName, StringComparison.Ordinal))
             throw new ArgumentException($"The user and item id columns must differ; both are '{userIdColumnName}'.", nameof(itemIdColumnName));
-        if (userIdColumnName is UserVectorColumnName or ItemVectorColumnName || itemIdColumnName is UserVectorColumnName or ItemVectorColumnName)
+        if (ReservedColumnNames.Contains(userIdColumnName) || ReservedColumnNames.Contains(itemIdColumnName))
             throw new ArgumentException("The id column names must not be the transformer's reserved temporary column names.", nameof(userIdColumnName));
     }
 
-    private static ITransformer BuildChain(MLContext mlContext, IFactorizationModel model, float[] fallback, string userColumn, string itemColumn)
+    /// <summary>The inner chain; with <paramref name="modelBytes"/>, the saved form that also carries the model.</summary>
+    private ITransformer BuildChain(byte[]? modelBytes)
     {
+        var model = Model;
         int packed = model.Dimension + 2;
         var users = new List<KeyValuePair<string, float[]>>(model.Users.Count);
         for (int u = 0; u < model.Users.Count; u++)
@@ -172,26 +214,43 @@ public sealed class FactorizationScoringTransformer : ITransformer
         {
             var vector = new float[packed + 1];
             model.GetPackedItemVector(i, vector.AsSpan(0, packed));
-            vector[packed] = fallback[i];
+            vector[packed] = _fallbackScores[i];
             items.Add(new(model.Items[i], vector));
         }
         // ML.NET's MapValue needs at least one pair. A placeholder key mapped to an empty vector scores like a missing
         // key (fallback for users, NaN for items), so even a real id equal to it is scored by the documented rules.
         if (users.Count == 0) users.Add(new(PlaceholderId, Array.Empty<float>()));
         if (items.Count == 0) items.Add(new(PlaceholderId, Array.Empty<float>()));
-        var estimator = CreateEstimator(mlContext, users, items, userColumn, itemColumn);
-        return estimator.Fit(IdRowsView.OneRow(mlContext, userColumn, itemColumn));
+        var estimator = CreateEstimator(_mlContext, users, items, UserIdColumnName, ItemIdColumnName,
+            UserIdEncoding.TextConversion(_mlContext, model.Users, UserIdColumnName, UserIdTextColumnName),
+            ItemIdEncoding.TextConversion(_mlContext, model.Items, ItemIdColumnName, ItemIdTextColumnName),
+            modelBytes);
+        // Every step is a trivial estimator that checks column names only, so text columns of the right names do.
+        return estimator.Fit(IdRowsView.OneRow(_mlContext, UserIdColumnName, ItemIdColumnName));
     }
 
-    /// <summary>The estimator chain behind the transformer (also used with one-entry maps to compute output schemas).</summary>
+    /// <summary>
+    /// The estimator chain behind the transformer (also used with one-entry maps and text conversions to compute
+    /// output schemas).
+    /// </summary>
     internal static EstimatorChain<ITransformer> CreateEstimator(MLContext mlContext,
         IEnumerable<KeyValuePair<string, float[]>> users, IEnumerable<KeyValuePair<string, float[]>> items,
-        string userColumn, string itemColumn)
+        string userColumn, string itemColumn, IEstimator<ITransformer>? userConversion = null,
+        IEstimator<ITransformer>? itemConversion = null, byte[]? modelBytes = null)
     {
         var factory = new FactorizationScoreMappingFactory();
-        return mlContext.Transforms.Conversion.MapValue<string, float>(UserVectorColumnName, users, userColumn)
-            .Append<ITransformer>(mlContext.Transforms.Conversion.MapValue<string, float>(ItemVectorColumnName, items, itemColumn))
-            .Append<ITransformer>(mlContext.Transforms.CustomMapping(factory.GetMapping(), FactorizationScoreMappingFactory.ContractName))
-            .Append<ITransformer>(mlContext.Transforms.DropColumns(UserVectorColumnName, ItemVectorColumnName));
+        var chain = (userConversion ?? mlContext.Transforms.CopyColumns(UserIdTextColumnName, userColumn))
+            .Append(itemConversion ?? mlContext.Transforms.CopyColumns(ItemIdTextColumnName, itemColumn))
+            .Append<ITransformer>(mlContext.Transforms.Conversion.MapValue<string, float>(UserVectorColumnName, users, UserIdTextColumnName))
+            .Append<ITransformer>(mlContext.Transforms.Conversion.MapValue<string, float>(ItemVectorColumnName, items, ItemIdTextColumnName))
+            .Append<ITransformer>(mlContext.Transforms.CustomMapping(factory.GetMapping(), FactorizationScoreMappingFactory.ContractName));
+        var drop = new List<string> { UserIdTextColumnName, ItemIdTextColumnName, UserVectorColumnName, ItemVectorColumnName };
+        if (modelBytes is not null)
+        {
+            chain = chain.Append<ITransformer>(mlContext.Transforms.Conversion.MapValue<string, byte>(ModelColumnName,
+                new[] { new KeyValuePair<string, byte[]>(ModelKey, modelBytes) }, UserIdTextColumnName));
+            drop.Add(ModelColumnName);
+        }
+        return chain.Append<ITransformer>(mlContext.Transforms.DropColumns(drop.ToArray()));
     }
 }

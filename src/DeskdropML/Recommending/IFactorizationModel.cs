@@ -13,7 +13,7 @@ namespace DeskdropML.Recommending;
 /// user packed = <c>[p_u, b_u, 1]</c>, item packed = <c>[q_i, 1, b_i]</c>, so
 /// <c>score = packedUser · packedItem</c>.
 /// </remarks>
-public interface IFactorizationModel : IRecommenderModel
+public interface IFactorizationModel : IWarmUserModel
 {
     /// <summary>Number of latent dimensions (without the two bias slots).</summary>
     int Dimension { get; }
@@ -23,10 +23,4 @@ public interface IFactorizationModel : IRecommenderModel
 
     /// <summary>Writes the packed item vector (length <see cref="Dimension"/> + 2).</summary>
     void GetPackedItemVector(int itemIndex, Span<float> packed);
-
-    /// <summary>
-    /// True when the user had at least one training interaction. A user without one is treated as unknown by
-    /// recommenders (popularity fallback), never ranked by untrained factors.
-    /// </summary>
-    bool HasTrainingInteractions(int userIndex);
 }

@@ -8,10 +8,13 @@ namespace DeskdropML.Recommending;
 /// Top-k recommendation over a trained model with known-item exclusion and a fallback for cold users.
 /// </summary>
 /// <remarks>
-/// <para><b>Cold users.</b> A user id the model does not know, and a known user without training interactions
-/// (<see cref="IFactorizationModel.HasTrainingInteractions"/> false; for other models: an empty row of the known-item
-/// matrix), is ranked by the fallback scores (normally popularity) — never by untrained factors. Results say so
-/// (<see cref="RecommendationList.IsFallback"/>).</para>
+/// <para><b>Cold users.</b> A user id the model does not know, and a known user the model has no training
+/// interactions for (the rule of <see cref="ColdUserFallbackModel"/>: <see cref="IWarmUserModel.HasTrainingInteractions"/>,
+/// or for other models an empty row of the known-item matrix), is ranked by the fallback scores (normally
+/// popularity) — never by untrained factors. Results say so (<see cref="RecommendationList.IsFallback"/>).</para>
+/// <para><b>As a model.</b> The recommender is itself an <see cref="IRecommenderModel"/> whose
+/// <see cref="ScoreItems"/> gives those ranking scores (the model's, or the fallback's for a cold user), so it can be
+/// handed to an evaluator as it is.</para>
 /// <para><b>Order.</b> Descending score, ties by lower item index (= ordinal item id order), NaN last
 /// (the rule of <see cref="TopK.Select"/>; results are identical). Selection keeps a heap of size k and rejects most
 /// items with a vectorised threshold test; there is no full sort.</para>
@@ -19,17 +22,18 @@ namespace DeskdropML.Recommending;
 /// <c>packedUser · packedItem</c> itself with a cache-blocked <see cref="PackedItemMatrix"/> (a copy of the item
 /// vectors taken at construction), so every factorization trainer gets fast single and batched top-k; the scores equal
 /// the model's up to float rounding and are the same bits in <see cref="Recommend"/>, <see cref="RecommendBatch"/>
-/// and <see cref="ScoreForEvaluation"/>. Other models, and <see cref="ItemItemModel"/>s (item-kNN, EASE: a
-/// factorization only in a dense view whose sparse scoring is cheaper and gives the same bits), are asked through
+/// and <see cref="ScoreItems"/>. Other models, and <see cref="ItemItemModel"/>s (item-kNN, EASE: a factorization only
+/// in a dense view whose sparse scoring is cheaper and gives the same bits), are asked through
 /// <see cref="IRecommenderModel.ScoreItems"/>.</para>
 /// <para>All methods are safe to call from several threads at once (the model's getters must be too).</para>
 /// </remarks>
-public sealed class Recommender
+public sealed class Recommender : IWarmUserModel
 {
     /// <summary>Users scored together by <see cref="RecommendBatch"/> so item data is reused from cache.</summary>
     private const int UserBatch = 16;
 
     private readonly float[] _fallbackScores;
+    private readonly ColdUserFallbackModel _scorer;
     private readonly IFactorizationModel? _factorization;
     private readonly PackedItemMatrix? _itemMatrix;
     private float[]? _unitItemFactors; // items x Dimension, rows normalised; built on first SimilarItems call.
@@ -53,6 +57,7 @@ public sealed class Recommender
         Model = model;
         KnownInteractions = knownInteractions;
         _fallbackScores = fallbackScores.ToArray();
+        _scorer = new ColdUserFallbackModel(model, knownInteractions, fallbackScores);
         // Item-item models are factorizations only in a dense view; their own sparse scoring is far cheaper.
         if (model is IFactorizationModel factorization and not ItemItemModel)
         {
@@ -78,28 +83,31 @@ public sealed class Recommender
     /// <summary>The fallback score of every item.</summary>
     public ReadOnlySpan<float> FallbackScores => _fallbackScores;
 
+    /// <inheritdoc />
+    public IdMap Users => Model.Users;
+
+    /// <inheritdoc />
+    public IdMap Items => Model.Items;
+
     /// <summary>True when the user with this index is ranked by the fallback (see remarks of the class).</summary>
-    public bool IsColdUser(int userIndex)
-    {
-        CheckUserIndex(userIndex);
-        return Model is IFactorizationModel factorization
-            ? !factorization.HasTrainingInteractions(userIndex)
-            : KnownInteractions.RowLength(userIndex) == 0;
-    }
+    public bool IsColdUser(int userIndex) => !_scorer.IsWarm(userIndex);
+
+    /// <summary>True when the user with this index is ranked by the model (the opposite of <see cref="IsColdUser"/>).</summary>
+    public bool HasTrainingInteractions(int userIndex) => _scorer.IsWarm(userIndex);
 
     /// <summary>
-    /// Writes the scores used to rank items for a user — the model's, or the fallback for a cold user — into
-    /// <paramref name="scores"/> (length <c>Items.Count</c>). Known items are not masked; an evaluator does that.
+    /// Writes the scores used to rank items for a user — the model's, or the fallback for a cold user (see
+    /// <see cref="IsColdUser"/>) — into <paramref name="scores"/> (length <c>Items.Count</c>). Known items are not
+    /// masked; an evaluator does that.
     /// </summary>
-    /// <returns>True when the fallback was used.</returns>
-    public bool ScoreForEvaluation(int userIndex, Span<float> scores)
+    public void ScoreItems(int userIndex, Span<float> scores)
     {
         if (scores.Length != Model.Items.Count)
             throw new ArgumentException($"scores has length {scores.Length}; expected one per item ({Model.Items.Count}).", nameof(scores));
         if (IsColdUser(userIndex))
         {
             _fallbackScores.CopyTo(scores);
-            return true;
+            return;
         }
         if (_factorization is not null)
         {
@@ -112,7 +120,6 @@ public sealed class Recommender
         {
             Model.ScoreItems(userIndex, scores);
         }
-        return false;
     }
 
     /// <summary>The top <paramref name="k"/> items for a user id.</summary>
@@ -130,7 +137,8 @@ public sealed class Recommender
         bool fallback;
         if (Model.Users.TryGetIndex(userId, out int user))
         {
-            fallback = ScoreForEvaluation(user, scores);
+            fallback = IsColdUser(user);
+            ScoreItems(user, scores);
             if (excludeKnown)
                 foreach (int i in KnownInteractions.RowIndices(user)) excluded[i] = true;
         }
@@ -205,7 +213,9 @@ public sealed class Recommender
                 }
                 else
                 {
-                    slot[0] = ScoreForEvaluation(userIndices[start], scores) ? -1 : 0;
+                    int user = userIndices[start];
+                    if (IsColdUser(user)) slot[0] = -1;
+                    else { Model.ScoreItems(user, scores); slot[0] = 0; }
                 }
                 for (int j = start; j < end; j++)
                 {
@@ -283,11 +293,5 @@ public sealed class Recommender
             else row.Clear();
         }
         return unit;
-    }
-
-    private void CheckUserIndex(int userIndex)
-    {
-        if ((uint)userIndex >= (uint)Model.Users.Count)
-            throw new ArgumentOutOfRangeException(nameof(userIndex), userIndex, $"User index must be in [0, {Model.Users.Count}).");
     }
 }

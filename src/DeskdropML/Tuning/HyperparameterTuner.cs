@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DeskdropML.Data;
 using DeskdropML.Evaluation;
+using DeskdropML.Evaluation.Protocols;
 using DeskdropML.Recommending;
 
 namespace DeskdropML.Tuning;
@@ -127,7 +128,8 @@ public sealed class HyperparameterTuner
 
         // The search sees the carved dataset only: its "test" is the validation set, and the real test pairs are not in it.
         var validation = dataset.CarveValidation(_options.ValidationFraction);
-        var trials = Search(validation, space, fit, progress, cancellationToken);
+        var folds = new[] { new TuningFold(new TrainingSplit(validation.Train, validation.Users, validation.Items, validation.TrainTimestamps, isValidationTrain: true), validation.Test, null) };
+        var trials = Search(folds, space, fit, progress, cancellationToken);
         var best = SelectBest(trials, _options.SelectAmongAllRungs ? null : Schedule.Rungs.Count - 1);
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -135,12 +137,65 @@ public sealed class HyperparameterTuner
         var watch = Stopwatch.StartNew();
         var model = FitChecked(fit, fullTrain, best.Parameters, best.Budget);
         double fitSeconds = watch.Elapsed.TotalSeconds;
-        var test = SplitMetrics.From(RankingEvaluator.Evaluate(dataset.Train, dataset.Test, model, EvaluationOptions()));
+        var test = SplitMetrics.From(RankingEvaluator.Evaluate(dataset.Train, dataset.Test, model, EvaluationOptions(null)));
         return new TuningResult(_options.Metric, _options.K, _options.ValidationFraction, trials, best, test, fitSeconds, model);
     }
 
-    /// <summary>Runs the schedule on the carved validation dataset (its Test matrix is the validation set).</summary>
-    private List<TrialResult> Search(InteractionDataset validation, SearchSpace space, TrialFit fit,
+    /// <summary>
+    /// Searches on the validation folds of an evaluation protocol (each trial is fitted on every validation fold's train
+    /// and scored by the mean over all validation units), then fits the best candidate on every test fold's train and
+    /// evaluates it there once. The test folds are not touched before the search has ended.
+    /// </summary>
+    /// <param name="validationFolds">Folds the selection may look at (<see cref="IEvaluationProtocol.ValidationFolds"/>).</param>
+    /// <param name="testFolds">Folds evaluated once with the selected candidate.</param>
+    /// <param name="protocol">The protocol's name (reported).</param>
+    /// <param name="space">The hyperparameters to search; must not be empty.</param>
+    /// <param name="fit">The caller's trainer.</param>
+    /// <param name="progress">Optional progress after each trial.</param>
+    /// <param name="cancellationToken">Checked between trials.</param>
+    public ProtocolTuningResult Tune(IReadOnlyList<EvaluationFold> validationFolds, IReadOnlyList<EvaluationFold> testFolds, string protocol,
+        SearchSpace space, TrialFit fit, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(validationFolds);
+        ArgumentNullException.ThrowIfNull(testFolds);
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(fit);
+        if (space.Count == 0)
+            throw new ArgumentException("The search space is empty; add at least one parameter.", nameof(space));
+        if (validationFolds.Count == 0) throw new ArgumentException("At least one validation fold is needed.", nameof(validationFolds));
+        if (testFolds.Count == 0) throw new ArgumentException("At least one test fold is needed.", nameof(testFolds));
+        var folds = new List<TuningFold>(validationFolds.Count);
+        foreach (var f in validationFolds) folds.Add(TuningFold.Of(f, isValidation: true));
+        var trials = Search(folds, space, fit, progress, cancellationToken);
+        var best = SelectBest(trials, _options.SelectAmongAllRungs ? null : Schedule.Rungs.Count - 1);
+
+        var results = new List<RankingEvaluationResult>(testFolds.Count);
+        IRecommenderModel? model = null;
+        double fitSeconds = 0;
+        foreach (var f in testFolds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var tf = TuningFold.Of(f, isValidation: false);
+            var watch = Stopwatch.StartNew();
+            model = FitChecked(fit, tf.Split, best.Parameters, best.Budget);
+            fitSeconds += watch.Elapsed.TotalSeconds;
+            results.Add(RankingEvaluator.Evaluate(tf.Split.Train, tf.Test, model, EvaluationOptions(tf.Candidates)));
+        }
+        var evaluation = ProtocolEvaluationResult.FromFolds(protocol, testFolds[0].Policy, _options.K, results);
+        var test = new SplitMetrics(evaluation.Units, evaluation.Means.Precision, evaluation.Means.Recall, evaluation.Means.Ndcg, evaluation.Means.Map);
+        return new ProtocolTuningResult(new TuningResult(_options.Metric, _options.K, _options.ValidationFraction, trials, best, test, fitSeconds, model!), evaluation);
+    }
+
+    /// <summary>One fold the search fits on and scores on.</summary>
+    private sealed record TuningFold(TrainingSplit Split, Sparse.CsrMatrix Test, bool[]? Candidates)
+    {
+        public static TuningFold Of(EvaluationFold f, bool isValidation) => new(
+            new TrainingSplit(f.Dataset.Train, f.Dataset.Users, f.Dataset.Items, f.Dataset.TrainTimestamps, isValidationTrain: isValidation),
+            f.Dataset.Test, f.Candidates.ToArray());
+    }
+
+    /// <summary>Runs the schedule on the validation folds; a trial's metrics are the means over all their units.</summary>
+    private List<TrialResult> Search(IReadOnlyList<TuningFold> folds, SearchSpace space, TrialFit fit,
         IProgress<TuningProgress>? progress, CancellationToken cancellationToken)
     {
         var random = new Random(_options.Seed);
@@ -151,8 +206,6 @@ public sealed class HyperparameterTuner
             candidates.Add(new TrialParameters(c, random.Next(), values));
         }
 
-        var split = new TrainingSplit(validation.Train, validation.Users, validation.Items, validation.TrainTimestamps, isValidationTrain: true);
-        var evaluation = EvaluationOptions();
         var trials = new List<TrialResult>(Schedule.TotalTrials);
         var running = candidates;
         for (int rung = 0; rung < Schedule.Rungs.Count; rung++)
@@ -164,9 +217,16 @@ public sealed class HyperparameterTuner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var watch = Stopwatch.StartNew();
-                var model = FitChecked(fit, split, candidate, budget);
-                double seconds = watch.Elapsed.TotalSeconds;
-                var metrics = SplitMetrics.From(RankingEvaluator.Evaluate(validation.Train, validation.Test, model, evaluation));
+                var perFold = new List<RankingEvaluationResult>(folds.Count);
+                double seconds = 0;
+                foreach (var fold in folds)
+                {
+                    watch.Restart();
+                    var model = FitChecked(fit, fold.Split, candidate, budget);
+                    seconds += watch.Elapsed.TotalSeconds;
+                    perFold.Add(RankingEvaluator.Evaluate(fold.Split.Train, fold.Test, model, EvaluationOptions(fold.Candidates)));
+                }
+                var metrics = perFold.Count == 1 ? SplitMetrics.From(perFold[0]) : Pooled(perFold);
                 double score = metrics.Get(_options.Metric);
                 if (double.IsNaN(score)) score = double.NegativeInfinity;
                 bestScore = Math.Max(bestScore, score);
@@ -176,6 +236,16 @@ public sealed class HyperparameterTuner
             }
         }
         return trials;
+    }
+
+    /// <summary>Means over the units of several folds.</summary>
+    private static SplitMetrics Pooled(List<RankingEvaluationResult> folds)
+    {
+        int n = 0;
+        double p = 0, r = 0, nd = 0, map = 0;
+        foreach (var f in folds)
+            foreach (var u in f.PerUser) { n++; p += u.Metrics.Precision; r += u.Metrics.Recall; nd += u.Metrics.Ndcg; map += u.Metrics.AveragePrecision; }
+        return n == 0 ? new SplitMetrics(0, 0, 0, 0, 0) : new SplitMetrics(n, p / n, r / n, nd / n, map / n);
     }
 
     private IRecommenderModel FitChecked(TrialFit fit, TrainingSplit split, TrialParameters parameters, int budget)
@@ -189,11 +259,13 @@ public sealed class HyperparameterTuner
         return _options.PopularityFallbackForColdUsers ? new ColdUserFallbackModel(model, split.Train) : model;
     }
 
-    private RankingEvaluationOptions EvaluationOptions() => new()
+    private RankingEvaluationOptions EvaluationOptions(bool[]? candidates) => new()
     {
         K = _options.K,
         ExcludeTrainItems = true,
         NumberOfThreads = _options.NumberOfThreads,
+        Candidates = candidates,
+        ItemSubsetDiagnostics = false,
     };
 
     /// <summary>The best <paramref name="keep"/> candidates of a rung, by score descending, ties by trial order.</summary>

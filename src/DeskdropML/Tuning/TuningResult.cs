@@ -5,7 +5,7 @@ using DeskdropML.Recommending;
 namespace DeskdropML.Tuning;
 
 /// <summary>
-/// The outcome of <see cref="HyperparameterTuner.Tune"/>: every trial with its validation metrics, the selected
+/// The outcome of <see cref="HyperparameterTuner"/>: every trial with its validation metrics, the selected
 /// candidate, its validation metrics, and the metrics of the retrained winner on the test split (evaluated once).
 /// </summary>
 public sealed class TuningResult

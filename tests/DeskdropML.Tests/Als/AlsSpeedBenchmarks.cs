@@ -21,16 +21,12 @@ public class AlsSpeedBenchmarks(ITestOutputHelper output)
         AlsSpeedProbe.TimeIterations(m, factors: Factors, iterations: 15, output.WriteLine);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Synthetic2m()
     {
-        string path = Environment.GetEnvironmentVariable("DESKDROP_SYNTHETIC") ?? Path.Combine(TestPaths.Shared, "data", "synthetic", "synthetic-2m.csv.gz");
-        if (!File.Exists(path))
-        {
-            output.WriteLine($"{path} not found; set DESKDROP_SYNTHETIC");
-            return;
-        }
-        var (train, kept, test) = AlsSpeedProbe.LoadSynthetic(path);
+        string? path = TestPaths.SyntheticLog;
+        Skip.If(path is null, TestPaths.SyntheticMissing);
+        var (train, kept, test) = AlsSpeedProbe.LoadSynthetic(path!);
         output.WriteLine($"synthetic: users kept {kept}, train pairs {train.NonZeroCount}, test pairs {test}");
         Assert.True(train.NonZeroCount > 0);
         AlsSpeedProbe.TimeIterations(train, factors: Factors, iterations: 3, output.WriteLine);

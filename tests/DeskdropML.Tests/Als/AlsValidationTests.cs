@@ -43,7 +43,7 @@ public class AlsValidationTests
         Assert.Equal((64, 0.01f, 1f, 15, 3, 1, 42), (o.NumberOfFactors, o.Regularization, o.Alpha, o.NumberOfIterations, o.ConjugateGradientSteps, o.NumberOfThreads, o.Seed));
         Assert.Equal((AlsConfidence.OnePlusAlphaR, AlsSolver.ConjugateGradient, AlsFeedback.Implicit, AlsWeighting.None), (o.Confidence, o.Solver, o.Feedback, o.Weighting));
         Assert.Equal((100f, 0.8f), (o.Bm25K1, o.Bm25B));
-        Assert.Equal(("UserId", "ItemId", (string?)null), (o.UserIdColumnName, o.ItemIdColumnName, o.LabelColumnName));
+        Assert.Equal(("UserId", "ItemId", (string?)"Label"), (o.UserIdColumnName, o.ItemIdColumnName, o.LabelColumnName));
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class DataCommandTests
     [InlineData("", "empty")]
     [InlineData("user,item,time\nu,i,1\n", "column 'timestamp'")]
     [InlineData("user,item,timestamp\nu,i,1\nu,i\n", ":3:")]
-    [InlineData("user,item,timestamp\nu,i,x1\n", ":2: column 'timestamp'")]
+    [InlineData("user,item,timestamp\nu,i,x1\n", ":2:5: column 'timestamp'")]
     [InlineData("user,item,timestamp,event\nu,i,1,SHARE\n", "unknown event type 'SHARE'")]
     [InlineData("user,user,timestamp\nu,i,1\n", "twice")]
     public void Bad_input_prints_one_line_and_exits_with_2(string content, string expected)

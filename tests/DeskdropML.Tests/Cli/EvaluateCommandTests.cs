@@ -18,7 +18,11 @@ public class EvaluateCommandTests
         Assert.Equal(0.0047862, r.GetProperty("precision").GetDouble(), 1e-6);
         Assert.Equal(0.0056631, r.GetProperty("recall").GetDouble(), 1e-6);
         Assert.Equal(0.0049446, r.GetProperty("ndcg").GetDouble(), 1e-6);
-        Assert.True(r.GetProperty("map").GetDouble() > 0);
+        Assert.Equal(0.0014578, r.GetProperty("map").GetDouble(), 1e-6);
+        Assert.Equal("time", r.GetProperty("protocol").GetString());
+        Assert.Equal("catalog (leaky)", r.GetProperty("candidates").GetString());
+        var ci = r.GetProperty("ci").GetProperty("ndcg");
+        Assert.True(ci[0].GetDouble() < 0.0049446 && 0.0049446 < ci[1].GetDouble());
         Assert.True(r.GetProperty("fit_seconds").GetDouble() >= 0);
     }
 

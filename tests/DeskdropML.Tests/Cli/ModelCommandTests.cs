@@ -49,6 +49,10 @@ public class ModelCommandTests
         Assert.Contains(notZip, bad.StdErr);
         Assert.Equal(2, CliRunner.Run("recommend", "--model-file", "/no/such.zip", "--user", "u").ExitCode);
         Assert.Equal(2, CliRunner.Run("train", "--model", "popularity", "--out", Path.Combine(TestPaths.NewTempDirectory(), "p.zip")).ExitCode);
+        // Without --model, train stops before reading any data, naming the flag.
+        var noModel = CliRunner.Run("train", "--out", Path.Combine(TestPaths.NewTempDirectory(), "m.zip"), "--data", "/no/such/folder");
+        Assert.Equal(2, noModel.ExitCode);
+        Assert.Contains("train needs --model", noModel.StdErr);
         Assert.Equal(2, CliRunner.Run("evaluate", "--model", "warp", "--components", "0").ExitCode);
         Assert.Equal(2, CliRunner.Run("evaluate", "--model", "als", "--solver", "lu").ExitCode);
     }
@@ -75,9 +79,11 @@ public class ModelCommandTests
     public void Reproduce_quick_writes_every_task_the_report_and_the_model_zips()
     {
         string dir = TestPaths.NewTempDirectory();
-        string json = Path.Combine(dir, "out.json");
-        var (code, _, stderr) = CliRunner.Run("reproduce", "--quick", "--json", json, "--out", dir);
+        string json = Path.Combine(dir, "results.json");
+        var (code, stdout, stderr) = CliRunner.Run("reproduce", "--quick", "--json", "--out", dir);
         Assert.True(code == 0, stderr);
+        // --json is a flag as everywhere: results.json is always written to --out and also printed on stdout.
+        Assert.Equal(File.ReadAllText(json).Trim(), stdout.Trim());
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var tasks = doc.RootElement.GetProperty("tasks");
         foreach (var task in new[] { "data", "popularity", "warp", "text", "tuned_warp", "als", "tuned_als", "ffm", "baselines", "cross_check" })

@@ -27,8 +27,8 @@ public class ContentFactorizationViewTests
         int checkedUsers = 0;
         for (int u = 0; u < ds.Users.Count; u += 37)
         {
-            Assert.Equal(model.HasProfile(u), view.HasTrainingInteractions(u));
-            if (!model.HasProfile(u)) continue;
+            Assert.Equal(model.HasTrainingInteractions(u), view.HasTrainingInteractions(u));
+            if (!model.HasTrainingInteractions(u)) continue;
             model.ScoreItems(u, scores);
             view.GetPackedUserVector(u, user);
             for (int i = 0; i < ds.Items.Count; i += 11)
@@ -44,7 +44,7 @@ public class ContentFactorizationViewTests
         var schema = ml.Data.LoadFromEnumerable(Array.Empty<InteractionRow>()).Schema;
         FactorizationModelZip.Save(ml, new FactorizationScoringTransformer(ml, view, ds.Train, modelKind: "content"), schema, zip);
         var loaded = FactorizationModelZip.Load(zip);
-        int warm = Enumerable.Range(0, ds.Users.Count).First(model.HasProfile);
+        int warm = Enumerable.Range(0, ds.Users.Count).First(model.HasTrainingInteractions);
         var original = new Recommender(view, ds.Train, Trainers.Popularity.PopularityModel.Fit(ds.Train, ds.Users, ds.Items)).Recommend(ds.Users[warm], 10);
         var reloaded = loaded.CreateRecommender().Recommend(ds.Users[warm], 10);
         Assert.Equal(original.Items.Select(i => i.ItemId), reloaded.Items.Select(i => i.ItemId));

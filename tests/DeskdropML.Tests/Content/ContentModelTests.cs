@@ -39,7 +39,6 @@ public class ContentModelTests
         Assert.Equal(0.252982, scores[3], 5);
         Assert.Equal(0.0, scores[4]);
         Assert.True(model.HasTrainingInteractions(0));
-        Assert.True(model.HasProfile(0));
     }
 
     [Fact]
@@ -55,12 +54,18 @@ public class ContentModelTests
     public void Users_without_training_interactions_or_without_text_have_no_profile()
     {
         var model = new ContentTrainer().Fit(Interactions(), s_users, s_items, ItemFeatures());
+        // A content model learns only from positive interactions on items with text: users 1 (no interaction),
+        // 2 (trained on an item without text) and 3 (only a zero-strength interaction) are cold.
         Assert.False(model.HasTrainingInteractions(1));
-        Assert.False(model.HasProfile(1));
-        Assert.True(model.HasTrainingInteractions(2));   // trained on an item without text
-        Assert.False(model.HasProfile(2));
-        Assert.True(model.HasTrainingInteractions(3));   // only a zero-strength interaction
-        Assert.False(model.HasProfile(3));
+        Assert.False(model.HasTrainingInteractions(2));
+        Assert.False(model.HasTrainingInteractions(3));
+        Assert.True(model.HasTrainingInteractions(0));
+        // The one fallback rule follows the model: users 2 and 3 have training rows but are ranked by the fallback.
+        var fallback = new ColdUserFallbackModel(model, Interactions(), [5f, 4f, 3f, 2f, 1f]);
+        Assert.Equal([true, false, false, false], Enumerable.Range(0, 4).Select(fallback.IsWarm));
+        var ranked = new float[5];
+        fallback.ScoreItems(2, ranked);
+        Assert.Equal([5f, 4f, 3f, 2f, 1f], ranked);
         var scores = new float[5];
         Array.Fill(scores, float.NaN);
         model.ScoreItems(1, scores);
@@ -135,7 +140,7 @@ public class ContentModelTests
             }
             double profileNorm = Math.Sqrt(profile.Sum(v => v * v)) / (total > 0 ? total : 1);
             single.ScoreItems(u, scores);
-            Assert.Equal(profileNorm > 0, single.HasProfile(u));
+            Assert.Equal(profileNorm > 0, single.HasTrainingInteractions(u));
             if (profileNorm == 0) { Assert.All(scores, s => Assert.Equal(0f, s)); continue; }
             checkedUsers++;
             for (int i = 0; i < items; i++)
@@ -163,7 +168,7 @@ public class ContentModelTests
         var model = trainer.Fit(Interactions(), s_users, s_items, ItemFeatures());
         Assert.Throws<ArgumentException>(() => model.ScoreItems(0, new float[4]));
         Assert.Throws<ArgumentOutOfRangeException>(() => model.ScoreItems(4, new float[5]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => model.HasProfile(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.HasTrainingInteractions(-1));
     }
 
     private static (int[] Rows, int[] Cols, float[] Vals) RandomTriplets(Random random, int rows, int cols, double density, bool nonNegative)

@@ -2,31 +2,18 @@ using System.Text.Json;
 
 namespace DeskdropML.Tests.Evaluation;
 
-/// <summary>Locates and parses shared/reference/metric_vectors.json (sklearn 1.2.1 reference values).</summary>
+/// <summary>
+/// Parses tests/DeskdropML.Tests/TestData/metric_vectors.json: reference values of precision, recall, NDCG and AP
+/// computed with scikit-learn 1.2.1 (see TestData/README.md), kept in the repository so a clone alone runs the tests.
+/// </summary>
 internal static class MetricReferenceFile
 {
-    private const string RelativePath = "shared/reference/metric_vectors.json";
-
     private static readonly Lazy<JsonDocument> Document = new(Load);
 
     public static JsonElement Root => Document.Value.RootElement;
 
-    /// <summary>
-    /// Walks up from the test binaries' folder and returns the first <c>D/shared/reference/metric_vectors.json</c>
-    /// that exists (the repository is cloned next to the shared folder in CI and in development).
-    /// </summary>
-    public static string Locate()
-    {
-        var start = AppContext.BaseDirectory;
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException(
-            $"Could not find '{RelativePath}' in any folder above '{start}'. The evaluation tests need the shared " +
-            "reference vectors: place the 'shared' folder next to (or above) the repository checkout.");
-    }
+    /// <summary>The reference file in the repository.</summary>
+    public static string Locate() => Path.Combine(TestPaths.TestData, "metric_vectors.json");
 
     private static JsonDocument Load() => JsonDocument.Parse(File.ReadAllText(Locate()));
 

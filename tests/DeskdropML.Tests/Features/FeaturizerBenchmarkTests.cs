@@ -11,7 +11,7 @@ namespace DeskdropML.Tests.Features;
 /// <summary>Times the featurizer on the 244 partial Deskdrop articles. Reports numbers; never asserts timing.</summary>
 public class FeaturizerBenchmarkTests(ITestOutputHelper output)
 {
-    private const string ArticlesPath = "/work/shared/data/deskdrop/shared_articles.partial.csv.gz";
+    private static string ArticlesPath => Path.Combine(TestPaths.NotebooksData, "shared_articles.partial.csv.gz");
 
     [Fact]
     [Trait("Category", "Benchmark")]

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.IO.Compression;
-using DeskdropML.Catalog;
 using DeskdropML.Persistence;
 using DeskdropML.Recommending;
 using DeskdropML.Sparse;
@@ -96,13 +94,15 @@ public sealed class FactorizationModelZipTests : IDisposable
     }
 
     [Fact]
-    public void PlainMlNetLoadStillWorksWithTheExtraEntry()
+    public void MlNetSavedZipIsPlainMlNetAndCarriesTheTypedModel()
     {
-        string path = SaveFitted(out var transformer, out var data, out var ml);
+        var (ml, train, transformer, data) = Fitted();
+        string path = Path.Combine(_dir, "mlnet.zip");
+        ml.Model.Save(transformer, train.Schema, path);
         using (var zip = ZipFile.OpenRead(path))
         {
-            Assert.NotNull(zip.GetEntry(FactorizationModelZip.EntryName));
-            Assert.Contains(zip.Entries, e => e.FullName.StartsWith("TransformerChain/", StringComparison.Ordinal));
+            Assert.Null(zip.GetEntry(FactorizationModelZip.EntryName));
+            Assert.All(zip.Entries, e => Assert.DoesNotContain("DeskdropML", e.FullName));
         }
         var fresh = new MLContext(seed: 3).RegisterDeskdropComponents();
         var loaded = fresh.Model.Load(path, out var schema);
@@ -110,6 +110,62 @@ public sealed class FactorizationModelZipTests : IDisposable
         Assert.Equal(TextDataViewType.Instance, schema["person"].Type);
         var pairs = Pairs(data);
         Assert.Equal(Score(ml, transformer, pairs).Select(Hex), Score(fresh, loaded, pairs).Select(Hex));
+        // The carried model column never reaches the output.
+        Assert.Equal(new[] { "person", "article", "strength", "Score" }, loaded.GetOutputSchema(schema).Where(c => !c.IsHidden).Select(c => c.Name));
+
+        // Top-k from the loaded chain and from the file equal top-k from the fitted transformer, bit for bit.
+        var expected = transformer.CreateRecommender();
+        foreach (var recommender in new[] { loaded.CreateRecommender(), FactorizationModelZip.Load(path).CreateRecommender() })
+            for (int u = 0; u < data.Users.Count; u += 7)
+            {
+                var a = expected.Recommend(data.Users[u], 5);
+                var b = recommender.Recommend(data.Users[u], 5);
+                Assert.Equal(a.Items.Select(i => (i.ItemId, Hex(i.Score))), b.Items.Select(i => (i.ItemId, Hex(i.Score))));
+                Assert.Equal(a.IsFallback, b.IsFallback);
+            }
+        Assert.Equal("person", loaded.GetFactorizationModel().UserIdColumnName);
+    }
+
+    [Fact]
+    public void ZipWrittenWithTheEarlierSeparateEntryStillLoads()
+    {
+        string path = SaveLegacy(out var transformer, out var data);
+        var stored = FactorizationModelZip.Load(path);
+        Assert.Equal(Bits(StoredFactorizationModel.From(transformer).PackedUserVectors), Bits(stored.PackedUserVectors));
+        Assert.Equal(data.Users.Ids, stored.Users.Ids);
+    }
+
+    [Fact]
+    public void Version1BinaryWithoutIdEncodingsStillReads()
+    {
+        var model = TestFactorizationModel.Random(new IdMap(new[] { "a", "b" }), new IdMap(new[] { "x", "y" }), 2, seed: 3);
+        var original = StoredFactorizationModel.From(new FactorizationScoringTransformer(new MLContext(), model, CsrMatrix.FromTriplets(2, 2, [0], [1], [1f])));
+        byte[] v2 = FactorizationModelBinary.Write(original);
+        // Version 2 inserts two 10-byte text encodings after the three leading strings; version 1 has none.
+        int afterStrings = 20;
+        for (int s = 0; s < 3; s++) afterStrings += 4 + BinaryPrimitives.ReadInt32LittleEndian(v2.AsSpan(afterStrings));
+        byte[] body = [.. v2.AsSpan(20, afterStrings - 20), .. v2.AsSpan(afterStrings + 20, v2.Length - 8 - afterStrings - 20)];
+        var v1 = new byte[20 + body.Length + 8];
+        v2.AsSpan(0, 8).CopyTo(v1);
+        BinaryPrimitives.WriteInt32LittleEndian(v1.AsSpan(8), 1);
+        BinaryPrimitives.WriteInt64LittleEndian(v1.AsSpan(12), body.Length);
+        body.CopyTo(v1, 20);
+        BinaryPrimitives.WriteUInt64LittleEndian(v1.AsSpan(20 + body.Length), Fnv1a(body));
+        var copy = FactorizationModelBinary.Read(v1, "v1");
+        Assert.Equal(Bits(original.PackedItemVectors), Bits(copy.PackedItemVectors));
+        Assert.Equal(original.Users.Ids, copy.Users.Ids);
+    }
+
+    /// <summary>A zip as the earlier FactorizationModelZip.Save wrote it: the ML.NET chain plus a separate model entry.</summary>
+    private string SaveLegacy(out FactorizationScoringTransformer transformer, out PlantedData data)
+    {
+        (var ml, var train, transformer, data) = Fitted();
+        string path = Path.Combine(_dir, "legacy.zip");
+        ml.Model.Save(transformer.ScoringChain, train.Schema, path);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        using var stream = zip.CreateEntry(FactorizationModelZip.EntryName).Open();
+        stream.Write(FactorizationModelBinary.Write(StoredFactorizationModel.From(transformer)));
+        return path;
     }
 
     [Fact]
@@ -136,14 +192,18 @@ public sealed class FactorizationModelZipTests : IDisposable
     }
 
     [Fact]
-    public void ZipWithoutTheEntryIsAClearError()
+    public void ZipWithoutADeskdropModelIsAClearError()
     {
         var (ml, train, transformer, _) = Fitted();
-        string path = Path.Combine(_dir, "plain.zip");
-        ml.Model.Save(transformer, train.Schema, path);
+        string path = Path.Combine(_dir, "other.zip");
+        ml.Model.Save(ml.Transforms.CopyColumns("copy", "person").Fit(train), train.Schema, path);
         var e = Assert.Throws<InvalidDataException>(() => FactorizationModelZip.Load(path));
         Assert.Contains(path, e.Message);
-        Assert.Contains(FactorizationModelZip.EntryName, e.Message);
+        Assert.Contains("no DeskdropML factorization model", e.Message);
+        // The inner scoring chain alone (no carried model) is not enough either.
+        ml.Model.Save(transformer.ScoringChain, train.Schema, path);
+        Assert.Contains("no DeskdropML factorization model", Assert.Throws<InvalidDataException>(() => FactorizationModelZip.Load(path)).Message);
+        Assert.Throws<ArgumentException>(() => ml.Transforms.CopyColumns("copy", "person").Fit(train).CreateRecommender());
     }
 
     [Fact]
@@ -161,7 +221,7 @@ public sealed class FactorizationModelZipTests : IDisposable
         { "flip-payload-byte", "checksum" },
         { "truncate", "truncated" },
         { "bad-magic", "DDMLFACT" },
-        { "future-version", "version 2 is not supported" },
+        { "future-version", "version 3 is not supported" },
         { "empty", "DDMLFACT" },
     };
 
@@ -169,13 +229,13 @@ public sealed class FactorizationModelZipTests : IDisposable
     [MemberData(nameof(Corruptions))]
     public void CorruptEntryIsAClearErrorNamingTheFile(string corruption, string expectedText)
     {
-        string path = SaveFitted(out _, out _, out _);
+        string path = SaveLegacy(out _, out _);
         RewriteEntry(path, bytes => corruption switch
         {
             "flip-payload-byte" => Flip(bytes, 40),
             "truncate" => bytes[..(bytes.Length / 2)],
             "bad-magic" => Flip(bytes, 0),
-            "future-version" => WithVersion(bytes, 2),
+            "future-version" => WithVersion(bytes, 3),
             "empty" => Array.Empty<byte>(),
             _ => throw new ArgumentOutOfRangeException(nameof(corruption)),
         });
@@ -265,33 +325,6 @@ public sealed class FactorizationModelZipTests : IDisposable
     }
 
     /// <summary>Runs tests/DeskdropML.ModelHost (built with this test project) with `dotnet`.</summary>
-    private static (int Exit, string Stdout, string Stderr) RunHost(string zip, string rows, string userColumn, string itemColumn, string mode)
-    {
-        string host = LocateHost();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { host, zip, rows, userColumn, itemColumn }) info.ArgumentList.Add(a);
-        if (mode.Length > 0) info.ArgumentList.Add(mode);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("ModelHost did not finish within 120 s.");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private static string LocateHost()
-    {
-        // The test assembly lives in tests/DeskdropML.Tests/bin/<Configuration>/<tfm>/; the host in the same layout.
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string tfm = testDir.Name, configuration = testDir.Parent!.Name;
-        var dir = testDir;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DeskdropML.sln"))) dir = dir.Parent;
-        Assert.True(dir is not null, $"Could not find DeskdropML.sln above {AppContext.BaseDirectory}.");
-        string host = Path.Combine(dir!.FullName, "tests", "DeskdropML.ModelHost", "bin", configuration, tfm, "DeskdropML.ModelHost.dll");
-        Assert.True(File.Exists(host), $"ModelHost not built at {host} (it is a build dependency of the test project).");
-        return host;
-    }
+    private static (int Exit, string Stdout, string Stderr) RunHost(string zip, string rows, string userColumn, string itemColumn, string mode) =>
+        HostProcess.Run("DeskdropML.ModelHost", mode.Length > 0 ? [zip, rows, userColumn, itemColumn, mode] : [zip, rows, userColumn, itemColumn]);
 }

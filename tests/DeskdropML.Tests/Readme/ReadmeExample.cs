@@ -1,6 +1,5 @@
 // The README's library example, compiled here and run by ReadmeExampleTests; the test also checks that the
 // README shows exactly the lines between the README markers, so the documentation cannot rot.
-using DeskdropML.Catalog;
 using DeskdropML.Data;
 using DeskdropML.Evaluation;
 using DeskdropML.Features;
@@ -36,11 +35,11 @@ internal static class ReadmeExample
 
         // Evaluate at k = 10 with the user's train items excluded; users without train rows get the fallback.
         var fitted = model.CreateRecommender();
-        var result = RankingEvaluator.Evaluate(ds.Train, ds.Test, (user, scores) => fitted.ScoreForEvaluation(user, scores));
+        var result = RankingEvaluator.Evaluate(ds.Train, ds.Test, fitted);
         Console.WriteLine($"P@10 {result.Precision:F4}  R@10 {result.Recall:F4}  NDCG@10 {result.Ndcg:F4}");
 
-        // Save one zip: a standard ML.NET model plus the typed model for fast top-k.
-        FactorizationModelZip.Save(mlContext, model, trainRows.Schema, zipPath);
+        // Save with ML.NET: the zip is a standard ML.NET model that also carries the typed model for fast top-k.
+        mlContext.Model.Save(model, trainRows.Schema, zipPath);
 
         // Later, in another process: top-k for a user (unknown users get the popularity fallback).
         var recommender = FactorizationModelZip.Load(zipPath).CreateRecommender();

@@ -58,16 +58,18 @@ public sealed class RecommenderTests
     }
 
     [Fact]
-    public void ScoreForEvaluationAppliesTheSameFallback()
+    public void ScoreItemsAppliesTheSameFallback()
     {
         var r = Create();
         var scores = new float[5];
-        Assert.True(r.ScoreForEvaluation(1, scores));
+        r.ScoreItems(1, scores);
+        Assert.True(r.IsColdUser(1));
         Assert.Equal(Fallback, scores);
-        Assert.False(r.ScoreForEvaluation(2, scores));
+        r.ScoreItems(2, scores);
+        Assert.False(r.IsColdUser(2));
         Assert.Equal(new[] { 0f, 100.1f, 1f, 0f, 0f }, scores);
-        Assert.Throws<ArgumentOutOfRangeException>(() => r.ScoreForEvaluation(3, scores));
-        Assert.Throws<ArgumentException>(() => r.ScoreForEvaluation(0, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => r.ScoreItems(3, scores));
+        Assert.Throws<ArgumentException>(() => r.ScoreItems(0, new float[4]));
     }
 
     [Theory]

@@ -17,7 +17,6 @@ public class TuneFfmOnDeskdropBenchmark(ITestOutputHelper output)
     [InlineData(true)]
     public void Tune_ffm_on_deskdrop(bool selectAmongAllRungs)
     {
-        var dataset = DeskdropBenchmark.Load(TestPaths.NotebooksData, DeskdropBenchmarkKind.Deskdrop).Dataset;
         var space = new SearchSpace()
             .AddChoice("latent_dimension", 8, 16, 32)
             .AddFloat("learning_rate", 0.02, 0.5, logScale: true)
@@ -31,10 +30,13 @@ public class TuneFfmOnDeskdropBenchmark(ITestOutputHelper output)
             Seed = p.Seed,
         });
         var tuner = new HyperparameterTuner(new HyperparameterTuner.Options { Trials = 9, Seed = 1, MinBudget = 2, MaxBudget = 18, Eta = 3, SelectAmongAllRungs = selectAmongAllRungs });
-        var result = tuner.Tune(dataset, space, fit, new Progress(output));
-        output.WriteLine(result.ToJson("ffm").ToJsonString());
-        Assert.Equal("validation", result.SelectedOn);
-        Assert.True(result.Test.Users > 0);
+        var (benchmark, folds) = Evaluation.BacktestAssert.WeeklyFolds(DeskdropBenchmarkKind.Deskdrop);
+        var validation = new DeskdropML.Evaluation.Protocols.RollingBacktest().ValidationFolds(
+            DeskdropML.Evaluation.Protocols.InteractionHistory.Build(benchmark.Log), DeskdropML.Evaluation.Protocols.CandidatePolicy.Seen);
+        var result = tuner.Tune(validation, folds, "backtest", space, fit, new Progress(output));
+        output.WriteLine(result.Tuning.ToJson("ffm").ToJsonString());
+        var (lo, hi) = result.Test.Intervals[DeskdropML.Evaluation.ReportedMetric.Ndcg];
+        Assert.True(lo > result.Test.Random.Ndcg, $"tuned ffm: weekly backtest NDCG@10 [{lo:F4}, {hi:F4}] vs random {result.Test.Random.Ndcg:F4}");
     }
 
     private sealed class Progress(ITestOutputHelper output) : IProgress<TuningProgress>

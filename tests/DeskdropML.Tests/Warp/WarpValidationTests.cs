@@ -43,7 +43,7 @@ public class WarpValidationTests
         var o = new WarpTrainer.Options();
         Assert.Equal((10, WarpLoss.Warp, WarpLearningSchedule.Adagrad, 0.05f, 0.95f, 1e-6f), (o.NumberOfComponents, o.Loss, o.LearningSchedule, o.LearningRate, o.Rho, o.Epsilon));
         Assert.Equal((0f, 0f, 10, 5, 10, 30, 1, 42), (o.UserAlpha, o.ItemAlpha, o.MaxSampled, o.K, o.N, o.NumberOfEpochs, o.NumberOfThreads, o.Seed));
-        Assert.Equal((true, true, "UserId", "ItemId", (string?)null), (o.UseUserIdentityFeatures, o.UseItemIdentityFeatures, o.UserIdColumnName, o.ItemIdColumnName, o.LabelColumnName));
+        Assert.Equal((true, true, "UserId", "ItemId", (string?)"Label"), (o.UseUserIdentityFeatures, o.UseItemIdentityFeatures, o.UserIdColumnName, o.ItemIdColumnName, o.LabelColumnName));
         Assert.Equal(WarpNegativeSampling.AllItems, o.NegativeSampling);
         _ = new WarpTrainer(o); // valid
     }

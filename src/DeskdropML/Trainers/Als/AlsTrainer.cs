@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 
 namespace DeskdropML.Trainers.Als;
@@ -30,8 +31,9 @@ namespace DeskdropML.Trainers.Als;
 /// </remarks>
 public sealed class AlsTrainer
 {
-    /// <summary>Options of <see cref="AlsTrainer"/>.</summary>
-    public sealed class Options
+    /// <summary>Options of <see cref="AlsTrainer"/>; the input columns of the ML.NET estimator are inherited from
+    /// <see cref="InteractionColumnOptions"/> (the label is the strength r).</summary>
+    public sealed class Options : InteractionColumnOptions
     {
         /// <summary>Number of latent factors k. Default 64; must be in [1, 4096].</summary>
         public int NumberOfFactors = 64;
@@ -72,18 +74,6 @@ public sealed class AlsTrainer
         /// <summary>Seed of the factor initialisation. Default 42.</summary>
         public int Seed = 42;
 
-        /// <summary>Name of the user id column (for the ML.NET wrapper). Default "UserId".</summary>
-        public string UserIdColumnName = "UserId";
-
-        /// <summary>Name of the item id column (for the ML.NET wrapper). Default "ItemId".</summary>
-        public string ItemIdColumnName = "ItemId";
-
-        /// <summary>
-        /// Name of the float strength column r read by the ML.NET estimator; <c>null</c> (default) gives every row
-        /// r = 1. Duplicate (user, item) rows are summed.
-        /// </summary>
-        public string? LabelColumnName;
-
         internal Options Clone() => (Options)MemberwiseClone();
 
         internal AlsSolveSettings ToSolveSettings() =>
@@ -118,10 +108,7 @@ public sealed class AlsTrainer
                 throw new ArgumentOutOfRangeException(nameof(Bm25B), Bm25B, "Bm25B must be in [0, 1].");
             if (NumberOfThreads < 1)
                 throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be >= 1.");
-            if (string.IsNullOrWhiteSpace(UserIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(UserIdColumnName), UserIdColumnName, "UserIdColumnName must be a non-empty column name.");
-            if (string.IsNullOrWhiteSpace(ItemIdColumnName))
-                throw new ArgumentOutOfRangeException(nameof(ItemIdColumnName), ItemIdColumnName, "ItemIdColumnName must be a non-empty column name.");
+            ValidateColumns();
         }
     }
 
@@ -148,6 +135,7 @@ public sealed class AlsTrainer
     /// non-finite value.</exception>
     /// <exception cref="InvalidOperationException">The Cholesky solver met a normal matrix that is not numerically positive
     /// definite (possible only with Regularization 0).</exception>
+    /// <exception cref="Memory.MemoryBudgetException">The model would not fit the memory budget (checked before allocating).</exception>
     public AlsModelParameters Fit(CsrMatrix interactions, IdMap users, IdMap items, IProgress<AlsIterationInfo>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(interactions);
@@ -173,6 +161,7 @@ public sealed class AlsTrainer
         var weighting = AlsMatrixWeighting.Learn(interactions, _options.Weighting, _options.Bm25K1, _options.Bm25B);
         CsrMatrix byUser = weighting.Apply(interactions);
         CsrMatrix byItem = byUser.Transpose();
+        RequireMemory(byUser, byItem);
 
         var random = new Random(_options.Seed);
         float[] userFactors = RandomFactors(random, users.Count * k);
@@ -195,6 +184,24 @@ public sealed class AlsTrainer
         var hasInteractions = new bool[users.Count];
         for (int u = 0; u < hasInteractions.Length; u++) hasInteractions[u] = interactions.RowLength(u) > 0;
         return new AlsModelParameters(users, items, userFactors, itemFactors, hasInteractions, _options.Clone(), weighting.ItemLengthNorms);
+    }
+
+    /// <summary>
+    /// Refuses a fit whose arrays would not fit the memory budget (<see cref="Memory.MemoryBudget"/>): the user and item
+    /// factors and the model's copy of them, per worker a k x k matrix and the gathered factors of the longest row, and
+    /// the per-chunk partial Gram matrices.
+    /// </summary>
+    private void RequireMemory(CsrMatrix byUser, CsrMatrix byItem)
+    {
+        double k = _options.NumberOfFactors;
+        int longest = 0;
+        for (int u = 0; u < byUser.Rows; u++) longest = Math.Max(longest, byUser.RowLength(u));
+        for (int i = 0; i < byItem.Rows; i++) longest = Math.Max(longest, byItem.RowLength(i));
+        double rows = Math.Max(byUser.Rows, byItem.Rows);
+        double workers = Math.Min(_options.NumberOfThreads, Math.Ceiling(rows / 128));
+        double floats = 2 * (byUser.Rows + (double)byItem.Rows) * k + workers * (k * k + 3 * k + longest * (k + 3)) + Math.Ceiling(rows / 2048) * k * k;
+        Memory.MemoryBudget.Require($"ALS with {k:N0} factors for {byUser.Rows:N0} users and {byItem.Rows:N0} items",
+            nameof(Options.NumberOfFactors), _options.NumberOfFactors, 4 * floats, Math.Max(rows, longest) * k);
     }
 
     private static float[] RandomFactors(Random random, int length)

@@ -11,9 +11,9 @@ namespace DeskdropML.Trainers.Content;
 /// top-k (<see cref="Persistence.FactorizationModelZip"/>, <see cref="Recommender"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="HasTrainingInteractions"/> is <see cref="ContentModel.HasProfile"/>: a user whose training items have
-/// no text has nothing to be scored by and is ranked by the popularity fallback, like a user without training
-/// interactions. Packed vectors are dense (vocabulary size + 2 floats each): fine for catalogues of a few thousand
+/// <see cref="HasTrainingInteractions"/> is <see cref="ContentModel.HasTrainingInteractions"/> (a non-zero profile): a
+/// user whose training items have no text has nothing to be scored by and is ranked by the popularity fallback,
+/// like a user without training interactions. Packed vectors are dense (vocabulary size + 2 floats each): fine for catalogues of a few thousand
 /// articles; zips compress the zeros.
 /// </remarks>
 public sealed class ContentFactorizationView : IFactorizationModel
@@ -33,7 +33,7 @@ public sealed class ContentFactorizationView : IFactorizationModel
     public int Dimension => _model.ItemFeatures.Columns;
 
     /// <inheritdoc />
-    public bool HasTrainingInteractions(int userIndex) => _model.HasProfile(userIndex);
+    public bool HasTrainingInteractions(int userIndex) => _model.HasTrainingInteractions(userIndex);
 
     /// <inheritdoc />
     public void ScoreItems(int userIndex, Span<float> scores) => _model.ScoreItems(userIndex, scores);

@@ -11,23 +11,22 @@ namespace DeskdropML.Trainers.Content;
 /// without text scores 0.
 /// </summary>
 /// <remarks>
-/// A user without a profile (<see cref="HasProfile"/> false: no training interaction, or none on an item with
-/// text) gets all-zero scores, whose ties would fall into item-index order: callers should rank such users with
-/// a fallback recommender (popularity). Read-only after training and safe to use from several threads.
+/// A user without a profile (<see cref="HasTrainingInteractions"/> false: no training interaction with positive
+/// weight on an item with text) gets all-zero scores, whose ties would fall into item-index order: such users are
+/// cold, and <see cref="ColdUserFallbackModel"/> and <see cref="Recommender"/> rank them by the popularity fallback.
+/// Read-only after training and safe to use from several threads.
 /// </remarks>
-public sealed class ContentModel : IRecommenderModel
+public sealed class ContentModel : IWarmUserModel
 {
     private readonly CsrMatrix _itemsByTerm;
     private readonly float[] _profileNorms;
-    private readonly bool[] _hasTraining;
 
-    internal ContentModel(IdMap users, IdMap items, CsrMatrix normalizedItemFeatures, CsrMatrix profiles, bool[] hasTraining)
+    internal ContentModel(IdMap users, IdMap items, CsrMatrix normalizedItemFeatures, CsrMatrix profiles)
     {
         Users = users;
         Items = items;
         ItemFeatures = normalizedItemFeatures;
         Profiles = profiles;
-        _hasTraining = hasTraining;
         _itemsByTerm = normalizedItemFeatures.Transpose();
         _profileNorms = new float[profiles.Rows];
         for (int u = 0; u < profiles.Rows; u++)
@@ -46,18 +45,12 @@ public sealed class ContentModel : IRecommenderModel
     /// <summary>User x term matrix of the profiles (strength-weighted means of x̂_i, not normalised).</summary>
     public CsrMatrix Profiles { get; }
 
-    /// <summary>True when the user has at least one training interaction.</summary>
-    public bool HasTrainingInteractions(int userIndex)
-    {
-        CheckUser(userIndex);
-        return _hasTraining[userIndex];
-    }
-
     /// <summary>
-    /// True when the user's profile is not zero, i.e. the user has a training interaction with positive
-    /// weight on an item with text. Only then are the scores informative.
+    /// True when the user's profile is not zero, i.e. the user has a training interaction with positive weight on
+    /// an item with text: the only training interactions the content model learns from. Only then are the scores
+    /// informative; other users are cold (see <see cref="IWarmUserModel"/>).
     /// </summary>
-    public bool HasProfile(int userIndex)
+    public bool HasTrainingInteractions(int userIndex)
     {
         CheckUser(userIndex);
         return _profileNorms[userIndex] > 0;

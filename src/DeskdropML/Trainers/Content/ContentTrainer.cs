@@ -103,9 +103,7 @@ public sealed class ContentTrainer
             profileValues[u].CopyTo(values, pointers[u]);
         }
         var profiles = new CsrMatrix(users.Count, normalized.Columns, pointers, columns, values);
-        var hasTraining = new bool[users.Count];
-        for (int u = 0; u < users.Count; u++) hasTraining[u] = interactions.RowLength(u) > 0;
-        return new ContentModel(users, items, normalized, profiles, hasTraining);
+        return new ContentModel(users, items, normalized, profiles);
     }
 
     /// <summary>Returns the matrix with every non-empty row divided by its L2 norm (empty or all-zero rows stay zero).</summary>

@@ -88,6 +88,7 @@ public static class FfmRecommender
         if (train.NonZeroCount == 0)
             throw new ArgumentException("The train matrix has no stored pair to learn from.", nameof(train));
 
+        RequireMemory(train, users.Count + items.Count, options);
         var ml = new MLContext(options.Seed);
         var rows = TrainingRows(train, users, items, options.NegativesPerPositive, options.Seed);
         var data = ml.Data.LoadFromEnumerable(rows);
@@ -129,6 +130,23 @@ public static class FfmRecommender
             throw new ArgumentOutOfRangeException(nameof(Options.LambdaLatent), o.LambdaLatent, "LambdaLatent must be a finite number >= 0.");
         if (o.NegativesPerPositive < 1)
             throw new ArgumentOutOfRangeException(nameof(Options.NegativesPerPositive), o.NegativesPerPositive, "NegativesPerPositive must be at least 1 (a classifier needs negatives).");
+    }
+
+    /// <summary>
+    /// Refuses a fit that would not fit the memory budget (<see cref="Memory.MemoryBudget"/>): about 64 bytes per training
+    /// row (positives and sampled negatives) and ML.NET's latent weights and their gradient sums, features x 2 fields x
+    /// the latent dimension rounded up to 4.
+    /// </summary>
+    private static void RequireMemory(CsrMatrix train, int features, Options o)
+    {
+        double rows = train.NonZeroCount * (1.0 + o.NegativesPerPositive);
+        double latent = features * 2.0 * (Math.Ceiling(o.LatentDimension / 4.0) * 4);
+        double rowBytes = 64 * rows, latentBytes = 2 * 4 * latent;
+        bool rowsDominate = rowBytes >= latentBytes;
+        Memory.MemoryBudget.Require(
+            $"the FFM baseline with {rows:N0} training rows and latent dimension {o.LatentDimension:N0} over {features:N0} features",
+            rowsDominate ? nameof(Options.NegativesPerPositive) : nameof(Options.LatentDimension),
+            rowsDominate ? o.NegativesPerPositive : o.LatentDimension, rowBytes + latentBytes, Math.Max(rows, latent));
     }
 
     private static IDataView KeyData(MLContext ml, IdMap ids)

@@ -114,11 +114,15 @@ public sealed class TextHybridModel
     public void Save(MLContext mlContext, ITransformer scoringModel, DataViewSchema inputSchema, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        FactorizationModelZip.Save(mlContext, scoringModel, inputSchema, path);
         using var featurizerBytes = new MemoryStream();
         Featurizer.Save(featurizerBytes);
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        Write(zip, FeaturizerEntryName, featurizerBytes.ToArray());
+        // One atomic write: the zip appears complete with the featurizer and text-feature entries, or not at all.
+        FactorizationModelZip.SaveWithEntries(mlContext, scoringModel, inputSchema, path, zip => AddTextEntries(zip, featurizerBytes.ToArray()));
+    }
+
+    private void AddTextEntries(ZipArchive zip, byte[] featurizer)
+    {
+        Write(zip, FeaturizerEntryName, featurizer);
         var header = new byte[16];
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), Version);

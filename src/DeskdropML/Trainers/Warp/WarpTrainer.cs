@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 
 namespace DeskdropML.Trainers.Warp;
@@ -21,8 +22,9 @@ namespace DeskdropML.Trainers.Warp;
 /// </remarks>
 public sealed class WarpTrainer
 {
-    /// <summary>Options of <see cref="WarpTrainer"/>.</summary>
-    public sealed class Options
+    /// <summary>Options of <see cref="WarpTrainer"/>; the input columns of the ML.NET estimator are inherited from
+    /// <see cref="InteractionColumnOptions"/> (the label is LightFM's <c>sample_weight</c>).</summary>
+    public sealed class Options : InteractionColumnOptions
     {
         /// <summary>Number of latent components d of every feature embedding. Default 10.</summary>
         public int NumberOfComponents = 10;
@@ -79,18 +81,6 @@ public sealed class WarpTrainer
 
         /// <summary>Give every item an identity feature (its own embedding and bias). Default true.</summary>
         public bool UseItemIdentityFeatures = true;
-
-        /// <summary>Name of the user id column (used by the ML.NET wrapper). Default "UserId".</summary>
-        public string UserIdColumnName = "UserId";
-
-        /// <summary>Name of the item id column (used by the ML.NET wrapper). Default "ItemId".</summary>
-        public string ItemIdColumnName = "ItemId";
-
-        /// <summary>
-        /// Name of the float sample-weight column read by the ML.NET estimator (LightFM's <c>sample_weight</c>);
-        /// <c>null</c> (default) weighs every row 1. Duplicate (user, item) rows are summed.
-        /// </summary>
-        public string? LabelColumnName;
     }
 
     private readonly Options _options;
@@ -114,8 +104,7 @@ public sealed class WarpTrainer
         Require(options.N >= options.K, nameof(Options.N), options.N, $"must be >= K ({options.K})");
         Require(options.NumberOfEpochs >= 1, nameof(Options.NumberOfEpochs), options.NumberOfEpochs, "must be >= 1");
         Require(options.NumberOfThreads >= 1, nameof(Options.NumberOfThreads), options.NumberOfThreads, "must be >= 1");
-        Require(!string.IsNullOrEmpty(options.UserIdColumnName), nameof(Options.UserIdColumnName), options.UserIdColumnName, "must be a non-empty column name");
-        Require(!string.IsNullOrEmpty(options.ItemIdColumnName), nameof(Options.ItemIdColumnName), options.ItemIdColumnName, "must be a non-empty column name");
+        options.ValidateColumns();
         _options = options;
     }
 
@@ -140,6 +129,7 @@ public sealed class WarpTrainer
     /// <exception cref="ArgumentException">Empty interactions, mismatched shapes, invalid values, or a side without
     /// any feature (identity off and no side features).</exception>
     /// <exception cref="InvalidOperationException">Training diverged (non-finite parameters); lower the learning rate.</exception>
+    /// <exception cref="Memory.MemoryBudgetException">The model would not fit the memory budget (checked before allocating).</exception>
     public WarpModelParameters Fit(CsrMatrix interactions, IdMap users, IdMap items, CsrMatrix? userFeatures = null,
         CsrMatrix? itemFeatures = null, IProgress<WarpEpochInfo>? progress = null)
     {
@@ -154,6 +144,7 @@ public sealed class WarpTrainer
         if (!_options.UseItemIdentityFeatures && (itemFeatures is null || itemFeatures.Columns == 0))
             throw new ArgumentException("With UseItemIdentityFeatures off, itemFeatures must have at least one column.", nameof(itemFeatures));
 
+        RequireMemory(users.Count, items.Count, userFeatures, itemFeatures);
         int d = _options.NumberOfComponents;
         var userRng = WarpRandom.ForStream(_options.Seed, -1, 0);
         var itemRng = WarpRandom.ForStream(_options.Seed, -1, 1);
@@ -210,6 +201,23 @@ public sealed class WarpTrainer
                     $"WARP training diverged at epoch {epoch + 1}: some parameters are NaN or infinite. Lower LearningRate (now {_options.LearningRate}) or scale down large sample weights / feature values.");
             progress?.Report(new WarpEpochInfo(epoch + 1, e + 1, epochs, meanLoss, updateFraction, watch.Elapsed));
         }
+    }
+
+    /// <summary>
+    /// Refuses a fit whose arrays would not fit the memory budget (<see cref="Memory.MemoryBudget"/>): per side, features x
+    /// (d + 1) floats of parameters and as many of optimiser state (twice for Adadelta); the model's packed user and item
+    /// representations; one sample index per stored entry; per-thread scratch.
+    /// </summary>
+    private void RequireMemory(int users, int items, CsrMatrix? userFeatures, CsrMatrix? itemFeatures)
+    {
+        double d = _options.NumberOfComponents;
+        double userSpace = (_options.UseUserIdentityFeatures ? users : 0) + (userFeatures?.Columns ?? 0);
+        double itemSpace = (_options.UseItemIdentityFeatures ? items : 0) + (itemFeatures?.Columns ?? 0);
+        double copies = _options.LearningSchedule == WarpLearningSchedule.Adadelta ? 3 : 2;
+        double floats = (userSpace + itemSpace) * (d + 1) * copies + (users + 2.0 * items) * (d + 2)
+            + (double)_options.NumberOfThreads * (5 * (d + 1) + 2 * (double)_options.N);
+        Memory.MemoryBudget.Require($"WARP with {d:N0} components for {userSpace:N0} user and {itemSpace:N0} item features",
+            nameof(Options.NumberOfComponents), _options.NumberOfComponents, 4 * floats, Math.Max(Math.Max(userSpace, itemSpace), Math.Max(users, items)) * (d + 2));
     }
 
     private void ValidateInteractions(CsrMatrix interactions, int userCount, int itemCount)

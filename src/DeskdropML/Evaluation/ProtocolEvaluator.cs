@@ -1,0 +1,73 @@
+using DeskdropML.Evaluation.Protocols;
+
+namespace DeskdropML.Evaluation;
+
+/// <summary>Produces a fold's scorer: fits a model on <c>fold.Dataset.Train</c> (and only on what the fold allows) and returns how it scores users.</summary>
+public delegate UserScorer FoldFit(EvaluationFold fold);
+
+/// <summary>Options of <see cref="ProtocolEvaluator"/>.</summary>
+public sealed class ProtocolEvaluationOptions
+{
+    /// <summary>The cut-off k (≥ 1). Default 10.</summary>
+    public int K = 10;
+
+    /// <summary>Bootstrap resamples (≥ 1). Default 1,000.</summary>
+    public int BootstrapResamples = Bootstrap.DefaultResamples;
+
+    /// <summary>Bootstrap seed. Default 0.</summary>
+    public int BootstrapSeed;
+
+    /// <summary>Worker threads of each fold's evaluation; null = processor count. Results do not depend on it.</summary>
+    public int? NumberOfThreads;
+}
+
+/// <summary>
+/// Evaluates a model over every fold of a protocol: for each fold, fit on the fold's train, rank the fold's candidates
+/// for each user with relevant items (the user's earlier items excluded), and pool the (user, fold) units.
+/// </summary>
+public static class ProtocolEvaluator
+{
+    /// <summary>Fits and evaluates fold by fold.</summary>
+    /// <param name="protocol">The protocol's name (reported).</param>
+    /// <param name="folds">The folds (all of the same candidate policy).</param>
+    /// <param name="fit">Fits on a fold and returns its scorer.</param>
+    /// <param name="options">Cut-off, bootstrap and threads.</param>
+    /// <param name="progress">Optional: reports each finished fold index.</param>
+    public static ProtocolEvaluationResult Evaluate(string protocol, IReadOnlyList<EvaluationFold> folds, FoldFit fit,
+        ProtocolEvaluationOptions? options = null, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(folds);
+        ArgumentNullException.ThrowIfNull(fit);
+        options ??= new ProtocolEvaluationOptions();
+        if (options.K < 1) throw new ArgumentOutOfRangeException(nameof(options), options.K, "K must be at least 1.");
+        if (options.BootstrapResamples < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BootstrapResamples, "BootstrapResamples must be at least 1.");
+        if (folds.Count == 0) throw new ArgumentException("The protocol produced no fold (is the split time after the last event?).", nameof(folds));
+        var policy = folds[0].Policy;
+        var results = new List<RankingEvaluationResult>(folds.Count);
+        foreach (var fold in folds)
+        {
+            if (fold.Policy != policy) throw new ArgumentException("Every fold must follow the same candidate policy.", nameof(folds));
+            results.Add(fold.RelevantPairs == 0 ? Empty(fold, options.K) : EvaluateFold(fold, fit(fold), options));
+            progress?.Report(fold.Index);
+        }
+        return new ProtocolEvaluationResult(protocol, policy, options.K, results, options.BootstrapResamples, options.BootstrapSeed);
+    }
+
+    /// <summary>Evaluates one fold with a given scorer (candidates and exclusions from the fold).</summary>
+    public static RankingEvaluationResult EvaluateFold(EvaluationFold fold, UserScorer scorer, ProtocolEvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        options ??= new ProtocolEvaluationOptions();
+        return RankingEvaluator.Evaluate(fold.Dataset.Train, fold.Dataset.Test, scorer, new RankingEvaluationOptions
+        {
+            K = options.K,
+            ExcludeTrainItems = true,
+            NumberOfThreads = options.NumberOfThreads,
+            Candidates = fold.CandidateMask,
+        });
+    }
+
+    private static RankingEvaluationResult Empty(EvaluationFold fold, int k) =>
+        RankingEvaluator.Evaluate(fold.Dataset.Train, fold.Dataset.Test, static (_, _) => { },
+            new RankingEvaluationOptions { K = k, NumberOfThreads = 1, Candidates = fold.CandidateMask });
+}
