@@ -106,6 +106,12 @@ internal static class FlagNames
         ["halfLifeSeconds"] = "--recency-half-life-days",
         ["Trials"] = "--trials",
         ["ValidationFraction"] = "--validation-fraction",
+        ["NumberOfNeighbors"] = "--neighbors",
+        ["Bm25K1"] = "--bm25-k1",
+        ["Bm25B"] = "--bm25-b",
+        ["L2"] = "--ease-lambda",
+        ["MaxItems"] = "--ease-max-items",
+        ["PowerIterations"] = "--iterations",
     };
 
     /// <summary>The flag for a library option name, or null.</summary>

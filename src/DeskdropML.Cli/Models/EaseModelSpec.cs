@@ -41,7 +41,7 @@ internal sealed class EaseModelSpec(ModelFlags flags) : ModelSpec, ITunableModel
     public EaseTrainer.Options Options(ParseResult p, int threads)
     {
         double lambda = p.GetValue(flags.EaseLambda) ?? 500;
-        if (!(lambda > 0) || !double.IsFinite(lambda))
+        if (!(lambda > 0) || !float.IsFinite((float)lambda))
             throw new CliUsageException($"--ease-lambda must be a finite number > 0 (got {lambda.ToString(CultureInfo.InvariantCulture)})");
         int maxItems = p.GetValue(flags.EaseMaxItems) ?? 20000;
         if (maxItems is < 1 or > EaseTrainer.ItemLimit)

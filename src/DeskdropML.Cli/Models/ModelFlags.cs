@@ -39,7 +39,7 @@ internal sealed class ModelFlags
     public double Bm25K1Value(ParseResult p, double defaultValue)
     {
         double v = p.GetValue(Bm25K1) ?? defaultValue;
-        return double.IsFinite(v) && v >= 0 ? v : throw new CliUsageException($"--bm25-k1 must be a finite number >= 0 (got {v})");
+        return float.IsFinite((float)v) && v >= 0 ? v : throw new CliUsageException($"--bm25-k1 must be a finite number >= 0 (got {v})");
     }
 
     /// <summary>--bm25-b, or the model's default; must be in [0, 1].</summary>

@@ -27,12 +27,12 @@ internal sealed class PureSvdModelSpec(ModelFlags flags) : ModelSpec, ITunableMo
         .AddChoice("factors", 5, 10, 15, 20, 30, 50, 100, 200)
         .AddChoice("recency_half_life_days", 0.0, 7.0, 14.0, 30.0, 60.0, 120.0);
 
-    public TrialFit TrialFit(int threads) => (split, p, _) => Train(() => new PureSvdTrainer(new PureSvdTrainer.Options
+    public TrialFit TrialFit(int threads) => (split, p, _) => new PureSvdTrainer(new PureSvdTrainer.Options
     {
         NumberOfFactors = Math.Min(p.GetInt("factors"), Math.Min(split.Users.Count, split.Items.Count)),
         Seed = p.Seed,
         NumberOfThreads = threads,
-    }).Fit(AlsModelSpec.Decayed(split, p), split.Users, split.Items));
+    }).Fit(AlsModelSpec.Decayed(split, p), split.Users, split.Items);
 
     public override void AddOptions(Command command) { }
 
@@ -46,24 +46,18 @@ internal sealed class PureSvdModelSpec(ModelFlags flags) : ModelSpec, ITunableMo
         return new PureSvdTrainer.Options { NumberOfFactors = factors, PowerIterations = iterations, Seed = seed, NumberOfThreads = threads };
     }
 
-    /// <summary>Runs a fit, turning "more factors than the matrix has singular values" into a usage error.</summary>
-    private static PureSvdModel Train(Func<PureSvdModel> fit)
-    {
-        try { return fit(); }
-        catch (ArgumentException e) when (e.ParamName == "interactions" && e.Message.Contains("singular values", StringComparison.Ordinal))
-        {
-            throw new CliUsageException($"--factors: {e.Message.Split(" (Parameter")[0]}");
-        }
-    }
 
     public override FittedModel Fit(FitRequest request)
     {
         var options = Options(request.Parsed, request.Seed, request.Threads);
         var ds = request.Dataset;
+        int most = Math.Min(ds.Users.Count, ds.Items.Count);
+        if (options.NumberOfFactors > most)
+            throw new CliUsageException($"--factors is {options.NumberOfFactors} but the {ds.Users.Count:N0} x {ds.Items.Count:N0} train matrix has at most {most:N0} singular values");
         var matrix = flags.TrainMatrix(request.Parsed, ds);
         var sw = Stopwatch.StartNew();
         var model = request.Output.Status($"PureSVD ({options.NumberOfFactors} factors)",
-            () => Train(() => new PureSvdTrainer(options).Fit(matrix, ds.Users, ds.Items)));
+            () => new PureSvdTrainer(options).Fit(matrix, ds.Users, ds.Items));
         sw.Stop();
         var parameters = new JsonObject
         {

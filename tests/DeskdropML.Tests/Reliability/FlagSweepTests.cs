@@ -42,6 +42,12 @@ public class FlagSweepTests
         Add("ffm", "--negatives", ints);
         Add("ffm", "--iterations", budget);
         Add("ffm", "--learning-rate", reals);
+        Add("itemknn", "--neighbors", ints);
+        foreach (var f in new[] { "--bm25-k1", "--bm25-b" }) Add("itemknn", f, reals);
+        Add("ease", "--ease-lambda", reals);
+        Add("ease", "--ease-max-items", ints);
+        Add("svd", "--factors", ints);
+        Add("svd", "--iterations", budget);
         Add("tune", "--trials", ints);
         Add("tune", "--validation-fraction", reals);
         Add("reproduce", "--threads", ints);
@@ -60,6 +66,7 @@ public class FlagSweepTests
                 : ["evaluate", .. Data, "--model", "popularity", flag, value, "--json"],
             "fraction" => ["evaluate", "--interactions", Log, "--model", "popularity", flag, value, "--json"],
             "warp" or "als" or "ffm" => ["evaluate", .. Data, "--model", context, "--epochs", "2", "--iterations", "2", flag, value, "--json"],
+            "itemknn" or "ease" or "svd" => ["evaluate", .. Data, "--model", context, flag, value, "--json"],
             "tune" => ["tune", .. Data, "--model", "als", "--trials", "1", flag, value, "--json"],
             "reproduce" => ["reproduce", "--quick", "--out", TestPaths.NewTempDirectory(), flag, value],
             _ => ["evaluate", .. Data, "--model", "als", "--factors", "8", "--iterations", "1", flag, value, "--json"],

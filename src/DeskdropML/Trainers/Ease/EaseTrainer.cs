@@ -101,6 +101,7 @@ public sealed class EaseTrainer
     /// <see cref="Data.RecencyWeighting"/>); <c>null</c> (default) scores with X itself.</param>
     /// <exception cref="ArgumentException">A matrix does not match the maps, X has no stored entry or holds a negative or
     /// non-finite value, or the catalogue exceeds <see cref="Options.MaxItems"/>.</exception>
+    /// <exception cref="Memory.MemoryBudgetException">The solve would not fit the memory budget (checked before allocating).</exception>
     /// <exception cref="InvalidOperationException"><c>XᵀX + λI</c> is not numerically positive definite (λ far too small
     /// for the scale of the strengths).</exception>
     public EaseModel Fit(CsrMatrix interactions, IdMap users, IdMap items, CsrMatrix? history = null)
@@ -108,6 +109,9 @@ public sealed class EaseTrainer
         TrainingInput.Validate(interactions, users, items, "EASE");
         EnsureCatalogFits(items.Count, _options.MaxItems);
         int n = items.Count, threads = _options.NumberOfThreads;
+        // The n x n doubles of the solve, the n x n floats of B, the item-major copy of X for the Gram matrix.
+        Memory.MemoryBudget.Require($"EASE for {n:N0} items", nameof(Options.MaxItems), _options.MaxItems,
+            12.0 * n * n + 12.0 * interactions.NonZeroCount, (double)n * n);
         var a = new double[(long)n * n];
         LowerGram(interactions, a, n, threads);
         for (int i = 0; i < n; i++) a[(long)i * n + i] += _options.L2;

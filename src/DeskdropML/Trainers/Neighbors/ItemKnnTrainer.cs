@@ -90,9 +90,13 @@ public sealed class ItemKnnTrainer
     /// <see cref="Data.RecencyWeighting"/>); <c>null</c> (default) scores with <paramref name="interactions"/>.</param>
     /// <exception cref="ArgumentException">A matrix does not match the maps, the interactions have no stored entry, or
     /// hold a negative or non-finite value.</exception>
+    /// <exception cref="Memory.MemoryBudgetException">The similarity would not fit the memory budget (checked before allocating).</exception>
     public ItemKnnModel Fit(CsrMatrix interactions, IdMap users, IdMap items, CsrMatrix? history = null)
     {
         TrainingInput.Validate(interactions, users, items, "Item-kNN");
+        double k = Math.Min(_options.NumberOfNeighbors, Math.Max(1, items.Count));
+        Memory.MemoryBudget.Require($"Item-kNN with {k:N0} neighbours for {items.Count:N0} items", nameof(Options.NumberOfNeighbors), _options.NumberOfNeighbors,
+            28.0 * interactions.NonZeroCount + 16 * k * items.Count + 13.0 * items.Count * _options.NumberOfThreads, k * items.Count);
         var weights = ItemKnnSimilarity.Weights(interactions, _options.Weighting, _options.Bm25K1, _options.Bm25B);
         var neighbors = ItemKnnSimilarity.TopNeighbors(interactions, weights, _options.NumberOfNeighbors, _options.NumberOfThreads);
         return new ItemKnnModel(users, items, history ?? interactions, neighbors, _options.Clone());

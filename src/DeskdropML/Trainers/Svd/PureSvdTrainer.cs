@@ -85,12 +85,18 @@ public sealed class PureSvdTrainer
     /// <param name="items">Column ids.</param>
     /// <exception cref="ArgumentException">The matrix does not match the maps, has no stored entry, holds a negative or
     /// non-finite value, or k exceeds min(users, items).</exception>
+    /// <exception cref="Memory.MemoryBudgetException">The decomposition would not fit the memory budget (checked before allocating).</exception>
     public PureSvdModel Fit(CsrMatrix interactions, IdMap users, IdMap items)
     {
         TrainingInput.Validate(interactions, users, items, "PureSVD");
         int k = _options.NumberOfFactors;
         if (k > Math.Min(users.Count, items.Count))
             throw new ArgumentException($"NumberOfFactors is {k} but a {users.Count} x {items.Count} matrix has at most {Math.Min(users.Count, items.Count)} singular values.", nameof(interactions));
+        // Dense m x l and n x l doubles (range, its column copy, products), the transpose of X, the model's factors.
+        double l = Math.Min(k + (double)_options.Oversampling, Math.Min(users.Count, items.Count));
+        Memory.MemoryBudget.Require($"PureSVD with {k:N0} factors (+{_options.Oversampling:N0} oversampling) for {users.Count:N0} users and {items.Count:N0} items",
+            nameof(Options.NumberOfFactors), k, 8 * 4 * (users.Count + (double)items.Count) * l + 12.0 * interactions.NonZeroCount + 4.0 * (users.Count + items.Count) * k,
+            Math.Max(users.Count, items.Count) * l);
         var (scaled, sigma) = RandomizedSvd.Compute(interactions, k, _options.Oversampling, _options.PowerIterations, _options.Seed, _options.NumberOfThreads);
         return PureSvdModel.FromDecomposition(users, items, interactions, scaled, sigma, _options.Clone());
     }

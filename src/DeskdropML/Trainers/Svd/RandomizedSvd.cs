@@ -81,11 +81,7 @@ internal static class RandomizedSvd
             var values = a.RowValues(r);
             var target = result.AsSpan((int)((long)r * l), l);
             for (int p = 0; p < indices.Length; p++)
-            {
-                double v = values[p];
-                var source = d.AsSpan((int)((long)indices[p] * l), l);
-                for (int c = 0; c < l; c++) target[c] += v * source[c];
-            }
+                TensorPrimitives.MultiplyAdd(d.AsSpan((int)((long)indices[p] * l), l), values[p], target, target);
         });
         return result;
     }
