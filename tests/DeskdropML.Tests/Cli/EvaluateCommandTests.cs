@@ -48,7 +48,7 @@ public class TwoStageCommandTests
     {
         var r = Json("evaluate", "--model", "fresh", "--protocol", "backtest", "--fold-days", "7", "--bootstrap", "50", "--json");
         Assert.Equal(2036, r.GetProperty("units").GetInt32());
-        Assert.Equal(21, r.GetProperty("folds").GetInt32());
+        Assert.Equal(22, r.GetProperty("folds").GetInt32());
         double random = r.GetProperty("random").GetProperty("ndcg").GetDouble();
         Assert.True(r.GetProperty("ndcg").GetDouble() > 50 * random, r.ToString());
     }
