@@ -11,6 +11,14 @@ namespace DeskdropML.Cli;
 internal sealed class CancelOnSignal : IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations = new();
+    private int _exitCode;
+    private readonly ManualResetEventSlim _reported = new();
+
+    /// <summary>
+    /// The exit code of the signal received, or null. Once set, the tool exits with it whatever the main thread was
+    /// doing (a write it was finishing may have been abandoned: that is not an error to report).
+    /// </summary>
+    public int? ExitCode => Volatile.Read(ref _exitCode) is int c && c != 0 ? c : null;
 
     public CancelOnSignal()
     {
@@ -26,17 +34,27 @@ internal sealed class CancelOnSignal : IDisposable
             _registrations.Add(PosixSignalRegistration.Create(signal, context =>
             {
                 context.Cancel = true;
+                if (Interlocked.CompareExchange(ref _exitCode, code, 0) != 0) return; // already stopping
                 AtomicFile.AbandonPending();
                 try { Console.Error.WriteLine($"deskdrop: {what}; files being written were discarded, existing files are unchanged"); }
                 catch (IOException) { }
+                _reported.Set();
                 Environment.Exit(code);
             }));
         }
         catch (PlatformNotSupportedException) { }
     }
 
+    /// <summary>After a signal: waits (at most 5 s) until the handler has said so on stderr, and returns its exit code.</summary>
+    public int AwaitExit(int code)
+    {
+        _reported.Wait(TimeSpan.FromSeconds(5));
+        return code;
+    }
+
     public void Dispose()
     {
         foreach (var r in _registrations) r.Dispose();
+        _reported.Dispose();
     }
 }

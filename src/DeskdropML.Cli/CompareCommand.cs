@@ -84,10 +84,10 @@ internal static class CompareCommand
                 ["seeds"] = runs,
                 ["random"] = new JsonObject
                 {
-                    ["precision"] = (results[0].Random.Precision),
-                    ["recall"] = (results[0].Random.Recall),
-                    ["ndcg"] = (results[0].Random.Ndcg),
-                    ["hit_rate"] = (results[0].Random.Hit),
+                    ["precision"] = results[0].Random.Precision,
+                    ["recall"] = results[0].Random.Recall,
+                    ["ndcg"] = results[0].Random.Ndcg,
+                    ["hit_rate"] = results[0].Random.Hit,
                 },
                 ["bootstrap"] = new JsonObject { ["resamples"] = resamples, ["seed"] = 0, ["level"] = 0.95 },
             };
@@ -97,13 +97,13 @@ internal static class CompareCommand
                 var r = results[m];
                 var row = new JsonObject { ["model"] = names[m] };
                 if (entries[m].Flags.Length > 0) row["flags"] = string.Join(' ', entries[m].Flags);
-                foreach (var metric in Enum.GetValues<ReportedMetric>()) row[ProtocolOptions.MetricName(metric)] = (r.Mean(metric));
+                foreach (var metric in Enum.GetValues<ReportedMetric>()) row[ProtocolOptions.MetricName(metric)] = r.Mean(metric);
                 row["ci"] = ProtocolOptions.Intervals(r);
                 var diff = new JsonObject();
                 foreach (var (metric, (mean, lo, hi)) in r.PairedDifference(results[referenceIndex]))
-                    diff[ProtocolOptions.MetricName(metric)] = new JsonArray((mean), (lo), (hi));
+                    diff[ProtocolOptions.MetricName(metric)] = new JsonArray(mean, lo, hi);
                 row["diff"] = diff;
-                row["cold_share"] = (r.ColdShare);
+                row["cold_share"] = r.ColdShare;
                 row["warm_only"] = ProtocolOptions.Means(r.WarmItemsOnly);
                 row["new_only"] = ProtocolOptions.Means(r.NewItemsOnly);
                 row["fit_seconds"] = Math.Round(fitSeconds[m], 3);
@@ -115,7 +115,7 @@ internal static class CompareCommand
                         var values = seedMeans[m].Select(x => x.Mean(metric)).ToArray();
                         double mean = values.Average();
                         double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-                        overSeeds[ProtocolOptions.MetricName(metric)] = new JsonArray((mean), (sd));
+                        overSeeds[ProtocolOptions.MetricName(metric)] = new JsonArray(mean, sd);
                     }
                     row["over_seeds"] = overSeeds;
                 }

@@ -44,7 +44,13 @@ public static class DeskdropCli
                 MemoryBudget.LimitBytes = MemoryBudget.TryParseSize(limit, out long bytes)
                     ? bytes
                     : throw new CliUsageException($"--memory-limit must be a size such as 4G, 512M or a number of bytes (got '{limit}')");
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            int code = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return signals.ExitCode is int interrupted ? signals.AwaitExit(interrupted) : code;
+        }
+        catch (Exception) when (signals.ExitCode is int interrupted)
+        {
+            // The signal handler abandoned the work (and is ending the process): this failure is its consequence.
+            return signals.AwaitExit(interrupted);
         }
         catch (Exception ex)
         {

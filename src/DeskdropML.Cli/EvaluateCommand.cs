@@ -85,13 +85,13 @@ internal static class MetricsJson
             ["benchmark"] = benchmark,
             ["k"] = r.K,
             ["users_evaluated"] = r.Units,
-            ["precision"] = (r.Means.Precision),
-            ["recall"] = (r.Means.Recall),
-            ["ndcg"] = (r.Means.Ndcg),
-            ["map"] = (r.Means.Map),
-            ["mrr"] = (r.Means.Mrr),
-            ["hit_rate"] = (r.Means.HitRate),
-            ["catalog_coverage"] = (r.Folds.Count == 1 ? r.Folds[0].CatalogCoverage : r.CandidateCoverage),
+            ["precision"] = r.Means.Precision,
+            ["recall"] = r.Means.Recall,
+            ["ndcg"] = r.Means.Ndcg,
+            ["map"] = r.Means.Map,
+            ["mrr"] = r.Means.Mrr,
+            ["hit_rate"] = r.Means.HitRate,
+            ["catalog_coverage"] = r.Folds.Count == 1 ? r.Folds[0].CatalogCoverage : r.CandidateCoverage,
             ["fit_seconds"] = Math.Round(fitSeconds, 3),
             ["exclude_train_items"] = excludeTrainItems,
             ["standard_error"] = StandardErrors(r),
@@ -103,15 +103,36 @@ internal static class MetricsJson
         return json;
     }
 
+    /// <summary>Standard error of each mean over the evaluation units: sample standard deviation / sqrt(units).</summary>
+    public static JsonObject StandardErrors(ProtocolEvaluationResult r)
+    {
+        double Se(ReportedMetric metric)
+        {
+            var v = r.UnitValues(metric);
+            int n = v.Length;
+            if (n < 2) return 0;
+            double mean = v.Average(), squares = 0;
+            foreach (double x in v) squares += (x - mean) * (x - mean);
+            return Math.Sqrt(squares / (n - 1) / n);
+        }
+        return new JsonObject
+        {
+            ["precision"] = Se(ReportedMetric.Precision),
+            ["recall"] = Se(ReportedMetric.Recall),
+            ["ndcg"] = Se(ReportedMetric.Ndcg),
+            ["map"] = Se(ReportedMetric.Map),
+        };
+    }
+
     /// <summary>The protocol fields of a tuned model's test evaluation: <c>test</c> gains intervals and the random expectation.</summary>
     public static void AddProtocol(JsonObject json, ProtocolEvaluationResult test)
     {
         var t = new JsonObject
         {
-            ["precision"] = (test.Means.Precision),
-            ["recall"] = (test.Means.Recall),
-            ["ndcg"] = (test.Means.Ndcg),
-            ["map"] = (test.Means.Map),
+            ["precision"] = test.Means.Precision,
+            ["recall"] = test.Means.Recall,
+            ["ndcg"] = test.Means.Ndcg,
+            ["map"] = test.Means.Map,
             ["users"] = test.Units,
         };
         ProtocolOptions.AddJson(t, test);
@@ -134,37 +155,14 @@ internal static class MetricsJson
         return n == 0 ? new RankingMetricMeans(0, 0, 0, 0, 0, 0, 0) : new RankingMetricMeans(n, p / n, rc / n, nd / n, ap / n, rr / n, h / n);
     }
 
-    /// <summary>
-    /// Standard error of each mean over the evaluation units (users, or (user, fold) pairs, pooled over folds): sample
-    /// standard deviation / sqrt(units). A quick companion of the bootstrap intervals in <c>ci</c>.
-    /// </summary>
-    public static JsonObject StandardErrors(ProtocolEvaluationResult r)
+    /// <summary>Means over a group of units; the count is named <paramref name="countKey"/> (<c>users</c> for the warm/cold split).</summary>
+    public static JsonObject Means(RankingMetricMeans m, string countKey = "users") => new()
     {
-        double Se(Func<UserRankingMetrics, double> metric)
-        {
-            var values = r.Folds.SelectMany(f => f.PerUser).Select(u => metric(u.Metrics)).ToArray();
-            int n = values.Length;
-            if (n < 2) return 0;
-            double mean = values.Average(), squares = 0;
-            foreach (double v in values) squares += (v - mean) * (v - mean);
-            return Math.Sqrt(squares / (n - 1) / n);
-        }
-        return new JsonObject
-        {
-            ["precision"] = Se(m => m.Precision),
-            ["recall"] = Se(m => m.Recall),
-            ["ndcg"] = Se(m => m.Ndcg),
-            ["map"] = Se(m => m.AveragePrecision),
-        };
-    }
-
-    public static JsonObject Means(RankingMetricMeans m) => new()
-    {
-        ["users"] = m.Users,
-        ["precision"] = (m.Precision),
-        ["recall"] = (m.Recall),
-        ["ndcg"] = (m.Ndcg),
-        ["map"] = (m.Map),
+        [countKey] = m.Users,
+        ["precision"] = m.Precision,
+        ["recall"] = m.Recall,
+        ["ndcg"] = m.Ndcg,
+        ["map"] = m.Map,
     };
 
     public static void WriteTable(IAnsiConsole console, string title, ProtocolEvaluationResult r, double fitSeconds)
@@ -210,11 +208,11 @@ internal static class SampledNegativesJson
     {
         var (at5, at10) = r.Intervals(resamples);
         json["sampled_negatives"] = r.Negatives;
-        json["hit_rate_at_5"] = (r.HitRateAt5);
-        json["hit_rate_at_10"] = (r.HitRateAt10);
-        json["ci"]!["hit_rate_at_5"] = new JsonArray((at5.Low), (at5.High));
-        json["ci"]!["hit_rate_at_10"] = new JsonArray((at10.Low), (at10.High));
-        json["random"]!["hit_rate_at_5"] = (r.RandomHitRateAt5);
-        json["random"]!["hit_rate_at_10"] = (r.RandomHitRateAt10);
+        json["hit_rate_at_5"] = r.HitRateAt5;
+        json["hit_rate_at_10"] = r.HitRateAt10;
+        json["ci"]!["hit_rate_at_5"] = new JsonArray(at5.Low, at5.High);
+        json["ci"]!["hit_rate_at_10"] = new JsonArray(at10.Low, at10.High);
+        json["random"]!["hit_rate_at_5"] = r.RandomHitRateAt5;
+        json["random"]!["hit_rate_at_10"] = r.RandomHitRateAt10;
     }
 }

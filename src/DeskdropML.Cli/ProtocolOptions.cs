@@ -18,11 +18,12 @@ internal sealed class ProtocolOptions
     public readonly Option<int> LastN = new("--last-n") { Description = "leave-last: pairs per user held out", DefaultValueFactory = _ => 1 };
     public readonly Option<int> Folds = new("--folds") { Description = "kfold: K", DefaultValueFactory = _ => 5 };
     public readonly Option<int?> SampledNegatives = new("--sampled-negatives") { Description = "Also rank each test pair among N sampled non-interacted items (HitRate@5/@10)" };
+    public readonly Option<string> EvaluateOn = new("--evaluate-on") { Description = "test (default) | validation: the folds before the split, for choosing settings without looking at test", DefaultValueFactory = _ => "test" };
     public readonly Option<int> BootstrapResamples = new("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals", DefaultValueFactory = _ => 1000 };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Protocol, Candidates, FoldDays, TrainWindowDays, ValidationFolds, LastN, Folds, SampledNegatives, BootstrapResamples })
+        foreach (var o in new Option[] { Protocol, Candidates, FoldDays, TrainWindowDays, ValidationFolds, LastN, Folds, SampledNegatives, BootstrapResamples, EvaluateOn })
             command.Options.Add(o);
     }
 
@@ -98,7 +99,14 @@ internal sealed class ProtocolOptions
         IReadOnlyList<EvaluationFold> folds;
         try
         {
-            folds = output.Status($"Building the {protocol.Name} folds ({policy.ToLabel()} candidates)", () => protocol.TestFolds(history, policy));
+            bool validation = parsed.GetValue(EvaluateOn) switch
+            {
+                "test" => false,
+                "validation" => true,
+                var other => throw new CliUsageException($"--evaluate-on must be test or validation (got '{other}')"),
+            };
+            folds = output.Status($"Building the {protocol.Name} {(validation ? "validation" : "test")} folds ({policy.ToLabel()} candidates)",
+                () => validation ? protocol.ValidationFolds(history, policy) : protocol.TestFolds(history, policy));
         }
         catch (InvalidOperationException ex) { throw new CliUsageException(ex.Message); }
         if (folds.Count == 0) throw new CliUsageException($"--protocol {protocol.Name}: no fold (the split time {data.Dataset.Summary.SplitTime} is after the last event)");
@@ -130,33 +138,31 @@ internal sealed class ProtocolOptions
         json["ci"] = Intervals(r);
         json["random"] = new JsonObject
         {
-            ["precision"] = (r.Random.Precision), ["recall"] = (r.Random.Recall),
-            ["ndcg"] = (r.Random.Ndcg), ["hit_rate"] = (r.Random.Hit),
+            ["precision"] = r.Random.Precision, ["recall"] = r.Random.Recall,
+            ["ndcg"] = r.Random.Ndcg, ["hit_rate"] = r.Random.Hit,
         };
-        json["cold_share"] = (r.ColdShare);
+        json["cold_share"] = r.ColdShare;
         json["warm_only"] = Means(r.WarmItemsOnly);
         json["new_only"] = Means(r.NewItemsOnly);
-        json["candidate_coverage"] = (r.CandidateCoverage);
+        json["candidate_coverage"] = r.CandidateCoverage;
         json["bootstrap"] = new JsonObject { ["resamples"] = r.Resamples, ["seed"] = r.Seed, ["level"] = 0.95 };
     }
 
     public static JsonObject Intervals(ProtocolEvaluationResult r)
     {
         var ci = new JsonObject();
-        foreach (var (metric, (lo, hi)) in r.Intervals) ci[MetricName(metric)] = new JsonArray((lo), (hi));
+        foreach (var (metric, (lo, hi)) in r.Intervals) ci[MetricName(metric)] = new JsonArray(lo, hi);
         return ci;
     }
 
-    public static JsonObject Means(RankingMetricMeans m) => new()
+    /// <summary>Means over a subset of units (warm-only, new-only): the metrics of <see cref="MetricsJson.Means"/> plus MRR and hit rate.</summary>
+    public static JsonObject Means(RankingMetricMeans m)
     {
-        ["units"] = m.Users,
-        ["precision"] = (m.Precision),
-        ["recall"] = (m.Recall),
-        ["ndcg"] = (m.Ndcg),
-        ["map"] = (m.Map),
-        ["mrr"] = (m.Mrr),
-        ["hit_rate"] = (m.HitRate),
-    };
+        var json = MetricsJson.Means(m, countKey: "units");
+        json["mrr"] = m.Mrr;
+        json["hit_rate"] = m.HitRate;
+        return json;
+    }
 
     public static string MetricName(ReportedMetric m) => m switch
     {

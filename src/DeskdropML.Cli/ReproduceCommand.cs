@@ -38,9 +38,9 @@ internal static class ReproduceCommand
             string dataDir = parsed.GetValue(data)!;
             if (!Directory.Exists(dataDir)) throw new CliUsageException($"--data: folder '{dataDir}' not found");
             var inputs = Directory.EnumerateFiles(dataDir).ToList();
+            OutputPaths.CheckFolder("--out", dir);
             foreach (var file in ReportFiles(dir).Append(Path.Combine(dir, "results.json")))
                 OutputPaths.CheckFile("--out", file, inputs);
-            OutputPaths.CheckFolder("--out", dir);
             var context = new ReproduceContext(parsed.GetValue(data)!, dir, parsed.GetValue(quick), parsed.GetValue(seed), t, output);
             var total = Stopwatch.StartNew();
             var tasks = ReproduceTasks.All;

@@ -14,7 +14,7 @@ namespace DeskdropML.Cli;
 internal static class TrainCommand
 {
     /// <summary>The models whose fitted form is a factorization model, i.e. can be saved as a zip.</summary>
-    private static readonly string[] Savable = ["warp", "als", "content", "ffm", "itemknn", "ease", "svd"];
+    private static readonly string[] Savable = ["warp", "als", "content", "ffm"];
 
     public static Command Create()
     {
@@ -39,7 +39,7 @@ internal static class TrainCommand
             var data = common.Load(parsed, output);
             var fitted = spec.Fit(new FitRequest(data, parsed, output, parsed.GetValue(common.Seed), common.GetThreads(parsed)));
             if (fitted.Model is not IFactorizationModel factorization)
-                throw new InvalidOperationException($"--model {spec.Name} produced no factorization model");
+                throw new CliUsageException($"--model {spec.Name} cannot be saved as a model zip; train supports warp, als, content, ffm, itemknn, ease and svd");
             if (factorization is ItemItemModel)
             {
                 try { ItemItemModel.EnsurePackedViewFits(factorization.Users.Count, factorization.Items.Count, spec.Name); }

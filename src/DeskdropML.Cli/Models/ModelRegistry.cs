@@ -21,8 +21,10 @@ internal sealed class ModelRegistry
     {
         var text = new TextFeatureOptions();
         var flags = new ModelFlags();
-        return new ModelRegistry(text, flags, new RandomModelSpec(), new PopularityModelSpec(), new RecencyModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags), new WarpModelSpec(flags, text), new AlsModelSpec(flags),
-            new ItemKnnModelSpec(flags), new EaseModelSpec(flags), new PureSvdModelSpec(flags));
+        return new ModelRegistry(text, flags, new RandomModelSpec(), new PopularityModelSpec(), new RecencyModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags),
+            new WarpModelSpec(flags, text), new AlsModelSpec(flags), new ItemKnnModelSpec(flags), new EaseModelSpec(flags), new PureSvdModelSpec(flags),
+            new TwoStageModelSpec(), new GeneratorModelSpec("coread", Ranking.GeneratorKind.CoRead), new GeneratorModelSpec("fresh", Ranking.GeneratorKind.Fresh),
+            new GeneratorModelSpec("trend", Ranking.GeneratorKind.Trend));
     }
 
     private readonly TextFeatureOptions? _text;
@@ -58,6 +60,7 @@ internal sealed class ModelRegistry
     {
         if (_specs.TryGetValue(name, out var spec)) return spec;
         if (RecencyModelSpec.TryParseVariant(name) is { } variant) return variant;
-        throw new CliUsageException($"{flag} must name models among {string.Join(", ", _specs.Keys)}, recency-<N>h, recency-<N>d (got '{name}')");
+        if (_specs.TryGetValue("two-stage", out var ts) && TwoStageModelSpec.TryParseVariant(name, (TwoStageModelSpec)ts) is { } ablation) return ablation;
+        throw new CliUsageException($"{flag} must name models among {string.Join(", ", _specs.Keys)}, recency-<N>h, recency-<N>d, two-stage-without-<group> (got '{name}')");
     }
 }

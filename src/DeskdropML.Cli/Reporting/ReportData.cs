@@ -14,4 +14,27 @@ internal sealed class ReportData
     public List<ResultRow> Rows { get; } = new();
     public List<Series> LearningCurves { get; } = new();
     public List<Series> TuningTrials { get; } = new();
+
+    /// <summary>Leak-free backtest sections, shown first.</summary>
+    public List<LeakFreeSection> LeakFree { get; } = new();
+}
+
+/// <summary>One model of a leak-free backtest: NDCG@10 with its 95% interval, recall, the paired difference to the reference.</summary>
+internal sealed record LeakFreeRow(string Model, double Ndcg, double Low, double High, double Recall, double Diff, double DiffLow, double DiffHigh, double FitSeconds);
+
+/// <summary>A backtest (one fold length) with every model, the reference (best recency baseline) and NDCG per fold.</summary>
+internal sealed class LeakFreeSection(string title, string reference, double foldDays, int folds, int units)
+{
+    public string Title { get; } = title;
+    public string Reference { get; } = reference;
+    public double FoldDays { get; } = foldDays;
+    public int Folds { get; } = folds;
+    public int Units { get; } = units;
+    public List<LeakFreeRow> Rows { get; } = new();
+
+    /// <summary>Mean NDCG@10 of each fold per model (NaN for a fold without units).</summary>
+    public Dictionary<string, double[]> PerFold { get; } = new();
+
+    /// <summary>Fold start times (Unix seconds).</summary>
+    public double[] FoldStarts { get; set; } = Array.Empty<double>();
 }

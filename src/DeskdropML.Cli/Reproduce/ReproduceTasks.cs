@@ -16,6 +16,7 @@ internal static class ReproduceTasks
 {
     public static IReadOnlyList<ReproduceTask> All { get; } = new ReproduceTask[]
     {
+        new("leak_free", "Leak-free backtests on deskdrop (daily and weekly folds, seen candidates): components, two-stage recommender, ablation", LeakFreeTask.Run),
         new("data", "Matrices: load, weight, filter, smooth, split (both benchmarks)", DataFacts),
         new("popularity", "Popularity baseline (and 3-day recency popularity)", Popularity),
         new("warp", "WARP pure collaborative filtering on deskdrop (WARP, BPR, logistic), learning curve", ModelTasks.Warp),

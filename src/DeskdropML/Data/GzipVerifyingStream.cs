@@ -17,7 +17,7 @@ namespace DeskdropML.Data;
 /// header or inside compressed data (truncated), the deflate data is invalid, the trailer does not match
 /// (corrupt), or bytes that are not a gzip member follow the last member.</para>
 /// </remarks>
-internal sealed class GzipVerifyingStream : Stream
+internal sealed class GzipVerifyingStream : ForwardReadStream
 {
     private readonly ByteSource _source;
     private readonly string _path;
@@ -70,9 +70,6 @@ internal sealed class GzipVerifyingStream : Stream
         }
         return 0;
     }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     private bool StartMember()
     {
@@ -177,25 +174,6 @@ internal sealed class GzipVerifyingStream : Stream
         base.Dispose(disposing);
     }
 
-    /// <inheritdoc />
-    public override bool CanRead => true;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override void Flush() { }
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     /// <summary>Random access to the compressed bytes through one read-ahead buffer.</summary>
     private sealed class ByteSource(Stream stream) : IDisposable
     {
@@ -251,7 +229,7 @@ internal sealed class GzipVerifyingStream : Stream
     }
 
     /// <summary>The compressed bytes from a member's deflate data on, recording what the inflater was handed.</summary>
-    private sealed class MemberFeed(ByteSource source, long start) : Stream
+    private sealed class MemberFeed(ByteSource source, long start) : ForwardReadStream
     {
         /// <summary>Offset of the next byte to hand out (everything before it was handed to the inflater).</summary>
         public long Fed { get; private set; } = start;
@@ -276,15 +254,32 @@ internal sealed class GzipVerifyingStream : Stream
             return n;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+}
+
+/// <summary>A read-only, forward-only stream: subclasses implement <see cref="Stream.Read(Span{byte})"/> only.</summary>
+internal abstract class ForwardReadStream : Stream
+{
+    /// <inheritdoc />
+    public abstract override int Read(Span<byte> buffer);
+    /// <inheritdoc />
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    /// <inheritdoc />
+    public override bool CanRead => true;
+    /// <inheritdoc />
+    public override bool CanSeek => false;
+    /// <inheritdoc />
+    public override bool CanWrite => false;
+    /// <inheritdoc />
+    public override long Length => throw new NotSupportedException();
+    /// <inheritdoc />
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    /// <inheritdoc />
+    public override void Flush() { }
+    /// <inheritdoc />
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    /// <inheritdoc />
+    public override void SetLength(long value) => throw new NotSupportedException();
+    /// <inheritdoc />
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

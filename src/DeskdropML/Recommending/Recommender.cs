@@ -22,8 +22,8 @@ namespace DeskdropML.Recommending;
 /// <c>packedUser · packedItem</c> itself with a cache-blocked <see cref="PackedItemMatrix"/> (a copy of the item
 /// vectors taken at construction), so every factorization trainer gets fast single and batched top-k; the scores equal
 /// the model's up to float rounding and are the same bits in <see cref="Recommend"/>, <see cref="RecommendBatch"/>
-/// and <see cref="ScoreItems"/>. Other models, and <see cref="ItemItemModel"/>s (item-kNN, EASE: a factorization only
-/// in a dense view whose sparse scoring is cheaper and gives the same bits), are asked through
+/// and <see cref="ScoreItems"/>. Other models, and <see cref="ItemItemModel"/>s (item-kNN, EASE: a
+/// factorization only in a dense view whose sparse scoring is cheaper and gives the same bits), are asked through
 /// <see cref="IRecommenderModel.ScoreItems"/>.</para>
 /// <para>All methods are safe to call from several threads at once (the model's getters must be too).</para>
 /// </remarks>

@@ -20,10 +20,10 @@ internal static class CliRunner
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!p.WaitForExit(TimeSpan.FromMinutes(15)))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException("deskdrop did not finish in 5 minutes: " + string.Join(' ', args));
+            throw new TimeoutException("deskdrop did not finish in 15 minutes: " + string.Join(' ', args));
         }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }

@@ -63,6 +63,10 @@ public sealed class MlNetInputTests : IDisposable
         var keys = ml.Transforms.Conversion.MapValueToKey("UserId").Append(ml.Transforms.Conversion.MapValueToKey("ItemId"));
         var keyed = keys.Append(new TestLeastSquaresEstimator(ml, 4, labelColumnName: "Label")).Fit(train);
         Assert.IsType<KeyDataViewType>(keys.Fit(train).Transform(train).Schema["UserId"].Type);
+        // The estimator's shape check accepts key columns (as pipelines, AutoML and cross-validation ask it).
+        var shape = keys.Append(new TestLeastSquaresEstimator(ml, 4, labelColumnName: "Label")).GetOutputSchema(SchemaShapes.From(train.Schema));
+        Assert.Contains(shape, c => c.Name == "Score" && c.ItemType == NumberDataViewType.Single);
+        Assert.Contains(shape, c => c.Name == "UserId" && c.IsKey);
         var model = keyed.LastTransformer;
         Assert.Equal(data.Users.Ids, model.Model.Users.Ids);   // the key values, not key numbers, are the ids
         Assert.Equal(data.Items.Ids, model.Model.Items.Ids);

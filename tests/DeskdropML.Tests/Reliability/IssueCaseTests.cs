@@ -65,8 +65,9 @@ public class IssueCaseTests
         Assert.Contains("--out: 'README.md' is a file", line);
         Assert.Equal(readmeBefore, File.ReadAllBytes(readme));
 
-        line = InProcessCli.AssertOneLineError(2, InProcessCli.Run("reproduce", "--quick", "--json", Path.Combine(Folder, "nodir", "r.json")));
-        Assert.Contains("--json", line);
+        // reproduce writes results.json into --out (--json only echoes it): a missing parent folder is refused before the run.
+        line = InProcessCli.AssertOneLineError(2, InProcessCli.Run("reproduce", "--quick", "--out", Path.Combine(Folder, "nodir", "out")));
+        Assert.Contains("--out", line);
         Assert.Contains("does not exist", line);
 
         line = InProcessCli.AssertOneLineError(2, InProcessCli.Run("tune", "--interactions", Log, "--split-time", "1", "--model", "als", "--trials", "2"));

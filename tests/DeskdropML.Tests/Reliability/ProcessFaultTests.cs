@@ -86,21 +86,31 @@ public class ProcessFaultTests(Xunit.Abstractions.ITestOutputHelper log)
     }
 
     [Fact]
-    public void Ctrl_c_ends_a_long_fit_promptly_with_130_and_writes_nothing()
+    public async Task Ctrl_c_ends_a_long_fit_promptly_with_130_and_writes_nothing()
     {
         if (OperatingSystem.IsWindows()) return;
         string folder = TestPaths.NewTempDirectory();
         string zip = Path.Combine(folder, "long.zip");
         using var p = Start("train", "--model", "warp", "--epochs", "100000", "--out", zip);
-        var stderr = p.StandardError.ReadToEndAsync();
-        Thread.Sleep(2500);
-        Assert.False(p.HasExited, stderr.IsCompleted ? stderr.Result : "");
+        var stderr = new System.Text.StringBuilder();
+        using var fitting = new ManualResetEventSlim();
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stderr) stderr.AppendLine(e.Data);
+            if (e.Data.StartsWith("WARP", StringComparison.Ordinal)) fitting.Set(); // the fit has started
+        };
+        p.BeginErrorReadLine();
+        Assert.True(fitting.Wait(TimeSpan.FromSeconds(120)), "the fit did not start");
+        await Task.Delay(500);
+        Assert.False(p.HasExited);
         var watch = Stopwatch.StartNew();
         Signal(p, "INT");
         Assert.True(p.WaitForExit(5000), "SIGINT did not end the tool within 5 s");
+        p.WaitForExit();
         Assert.Equal(130, p.ExitCode);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.Contains("interrupted (SIGINT)", stderr.Result);
+        lock (stderr) Assert.Contains("interrupted (SIGINT)", stderr.ToString());
         Assert.False(File.Exists(zip));
         Assert.Empty(Directory.GetFiles(folder));
     }
@@ -124,7 +134,7 @@ public class ProcessFaultTests(Xunit.Abstractions.ITestOutputHelper log)
     }
 
     [Fact]
-    public void Two_processes_training_into_one_file_leave_one_complete_model()
+    public async Task Two_processes_training_into_one_file_leave_one_complete_model()
     {
         string folder = TestPaths.NewTempDirectory();
         string zip = Path.Combine(folder, "race.zip");
@@ -132,8 +142,8 @@ public class ProcessFaultTests(Xunit.Abstractions.ITestOutputHelper log)
         using var b = Start("train", "--model", "warp", "--epochs", "1", "--out", zip);
         var (ea, eb) = (a.StandardError.ReadToEndAsync(), b.StandardError.ReadToEndAsync());
         Assert.True(a.WaitForExit(120_000) && b.WaitForExit(120_000));
-        Assert.True(a.ExitCode == 0, ea.Result);
-        Assert.True(b.ExitCode == 0, eb.Result);
+        Assert.True(a.ExitCode == 0, await ea);
+        Assert.True(b.ExitCode == 0, await eb);
         Assert.Contains(FactorizationModelZip.Load(zip).ModelKind, new[] { "als", "warp" });
         Assert.Empty(Temporaries(folder));
     }

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DeskdropML.Evaluation.Protocols;
+using DeskdropML.Ranking;
+
+namespace DeskdropML.Cli.Models;
+
+/// <summary>
+/// <c>--model two-stage</c>: candidate generators (recency, freshness, co-read) + LightGBM LambdaRank, trained on the
+/// windows before each fold start and streamed from fold to fold (docs/two-stage.md). Needs a time-based protocol.
+/// </summary>
+internal sealed class TwoStageModelSpec : ModelSpec
+{
+    private readonly Option<int?> _iterations = new("--ranker-iterations") { Description = "two-stage: LambdaRank boosting rounds (default 100)" };
+    private readonly Option<int?> _leaves = new("--ranker-leaves") { Description = "two-stage: leaves per tree (default 15)" };
+    private readonly Option<int?> _minLeaf = new("--ranker-min-leaf") { Description = "two-stage: minimum rows per leaf (default 50)" };
+    private readonly Option<double?> _learningRate = new("--ranker-learning-rate") { Description = "two-stage: LambdaRank learning rate (default 0.1)" };
+    private readonly Option<double?> _trainingDays = new("--training-days") { Description = "two-stage: days of windows before the fold start the ranker trains on (default: 28 days or 12 windows, whichever is longer)" };
+    private readonly Option<double?> _retrainDays = new("--retrain-days") { Description = "two-stage: retrain the ranker every N days of folds; 0 = train once before the first fold (default 7)" };
+    private readonly Option<int?> _genRecency = new("--gen-recency") { Description = "two-stage: candidates from recency popularity (default 50)" };
+    private readonly Option<int?> _genFresh = new("--gen-fresh") { Description = "two-stage: candidates among the newest items (default 20)" };
+    private readonly Option<int?> _genCoRead = new("--gen-coread") { Description = "two-stage, coread: candidates from co-reads with the user's recent items (default 30)" };
+    private readonly Option<int?> _recentItems = new("--recent-items") { Description = "two-stage, coread: the user's most recent items used as co-read queries (default 10)" };
+    private readonly Option<string?> _without = new("--without-features") { Description = "two-stage: comma list of feature groups to leave out (popularity, trend, age, user, coread, ranks)" };
+
+    private TwoStageFoldFitter? _fitter;
+    private string? _fitterKey;
+
+    public TwoStageModelSpec() => Name = "two-stage";
+
+    private TwoStageModelSpec(string name, FeatureGroups without, TwoStageModelSpec flags)
+    {
+        Name = name;
+        _fixedWithout = without;
+        _flags = flags;
+    }
+
+    private readonly FeatureGroups? _fixedWithout;
+
+    /// <summary>The spec whose (registered) flags a variant reads.</summary>
+    private readonly TwoStageModelSpec? _flags;
+
+    public override string Name { get; }
+
+    /// <summary>The ablation variant names: <c>two-stage-without-&lt;group&gt;</c>.</summary>
+    public static TwoStageModelSpec? TryParseVariant(string name, TwoStageModelSpec flags)
+    {
+        const string prefix = "two-stage-without-";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        try { return new TwoStageModelSpec(name, FeatureGroupNames.Parse(name[prefix.Length..]), flags); }
+        catch (ArgumentException) { return null; }
+    }
+
+    public override void AddOptions(Command command)
+    {
+        if (_flags is not null) return;
+        foreach (var o in new Option[] { _iterations, _leaves, _minLeaf, _learningRate, _trainingDays, _retrainDays, _genRecency, _genFresh, _genCoRead, _recentItems, _without })
+            command.Options.Add(o);
+    }
+
+    /// <summary>The options the flags describe for folds of <paramref name="windowHours"/>.</summary>
+    public TwoStageTrainer.Options Options(ParseResult p, double windowHours, int seed, FeatureGroups without)
+    {
+        if (_flags is not null) return _flags.Options(p, windowHours, seed, without);
+        double trainingDays = p.GetValue(_trainingDays) ?? LeakFreeDefaults.TrainingDays(windowHours / 24);
+        double retrainDays = p.GetValue(_retrainDays) ?? 7;
+        if (!(trainingDays > 0)) throw new CliUsageException($"--training-days must be > 0 (got {trainingDays.ToString(CultureInfo.InvariantCulture)})");
+        if (!(retrainDays >= 0)) throw new CliUsageException($"--retrain-days must be >= 0 (got {retrainDays.ToString(CultureInfo.InvariantCulture)})");
+        return new TwoStageTrainer.Options
+        {
+            Freshness = new FreshnessState.Options { RecentItems = p.GetValue(_recentItems) ?? 10, CoReadWindow = Math.Min(10, p.GetValue(_recentItems) ?? 10) },
+            Candidates = new CandidateOptions
+            {
+                Recency = p.GetValue(_genRecency) ?? 50,
+                Fresh = p.GetValue(_genFresh) ?? 20,
+                CoRead = p.GetValue(_genCoRead) ?? 30,
+                Groups = FeatureGroups.All & ~without,
+            },
+            Ranker = new LambdaRankTrainer.Options
+            {
+                NumberOfIterations = p.GetValue(_iterations) ?? 100,
+                NumberOfLeaves = p.GetValue(_leaves) ?? 15,
+                MinimumExampleCountPerLeaf = p.GetValue(_minLeaf) ?? 50,
+                LearningRate = p.GetValue(_learningRate) ?? 0.1,
+                Seed = seed,
+                NumberOfThreads = 1,
+            },
+            WindowHours = windowHours,
+            TrainingWindows = Math.Max(1, (int)Math.Round(trainingDays * 24 / windowHours)),
+            RetrainEveryWindows = retrainDays == 0 ? 0 : Math.Max(1, (int)Math.Round(retrainDays * 24 / windowHours)),
+            Seed = seed,
+        };
+    }
+
+    private FeatureGroups Without(ParseResult p)
+    {
+        if (_fixedWithout is { } fixedGroups) return fixedGroups | (_flags?.Without(p) ?? FeatureGroups.None);
+        var g = FeatureGroups.None;
+        if (p.GetValue(_without) is string list)
+            foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                try { g |= FeatureGroupNames.Parse(name); }
+                catch (ArgumentException ex) { throw new CliUsageException($"--without-features: {ex.Message.Split(" (Parameter")[0]}"); }
+            }
+        return g;
+    }
+
+    public override FittedModel Fit(FitRequest request)
+    {
+        var fold = request.Fold ?? throw new CliUsageException($"--model {Name} needs a protocol fold (use --protocol backtest)");
+        if (fold.Start is null) throw new CliUsageException($"--model {Name} needs a time-based protocol (--protocol backtest or time)");
+        double windowHours = fold.End is long end ? (end - fold.Start.Value) / 3600.0 : 24;
+        var without = Without(request.Parsed);
+        TwoStageTrainer.Options options;
+        try { options = Options(request.Parsed, windowHours, request.Seed, without); _ = new TwoStageTrainer(options); }
+        catch (ArgumentOutOfRangeException ex) { throw new CliUsageException($"{Name}: {ex.ParamName}: {ex.Message.Split('\n')[0].Split(" (Parameter")[0]}"); }
+        string key = $"{windowHours}|{request.Seed}|{(int)without}|{request.Parsed.GetHashCode()}";
+        if (_fitter is null || _fitterKey != key)
+        {
+            _fitter = new TwoStageFoldFitter(options);
+            _fitterKey = key;
+        }
+        var sw = Stopwatch.StartNew();
+        var model = _fitter.Fit(fold);
+        sw.Stop();
+        var parameters = new JsonObject
+        {
+            ["window_hours"] = windowHours,
+            ["training_windows"] = options.TrainingWindows,
+            ["retrain_every_windows"] = options.RetrainEveryWindows,
+            ["generators"] = new JsonObject { ["recency"] = options.Candidates.Recency, ["fresh"] = options.Candidates.Fresh, ["coread"] = options.Candidates.CoRead, ["recency_half_life_hours"] = options.Candidates.RecencyHalfLifeHours },
+            ["half_lives_hours"] = new JsonArray(options.Freshness.HalfLivesHours.Select(h => (JsonNode)h).ToArray()),
+            ["features"] = new JsonArray(model.FeatureNames.Select(n => (JsonNode)n).ToArray()),
+            ["ranker"] = new JsonObject { ["iterations"] = options.Ranker.NumberOfIterations, ["leaves"] = options.Ranker.NumberOfLeaves, ["min_leaf"] = options.Ranker.MinimumExampleCountPerLeaf, ["learning_rate"] = options.Ranker.LearningRate },
+            ["trainings"] = model.Trainings,
+            ["importance"] = Importances(model),
+            ["stage1_recall_training_windows"] = model.Windows.Count == 0 ? null : Math.Round(model.Windows.Sum(w => (double)w.CoveredPairs) / Math.Max(1, model.Windows.Sum(w => w.RelevantPairs)), 4),
+        };
+        return new FittedModel(model, model.ScoreItems, parameters, sw.Elapsed.TotalSeconds);
+    }
+
+    internal static JsonObject Importances(TwoStageModel model)
+    {
+        var json = new JsonObject();
+        var list = model.FeatureImportances();
+        double total = list.Sum(x => x.Gain);
+        foreach (var (f, g) in list) json[f] = total > 0 ? Math.Round(g / total, 4) : 0;
+        return json;
+    }
+}
+
+/// <summary>Settings chosen on the validation folds (docs/two-stage.md, "Choosing the settings").</summary>
+internal static class LeakFreeDefaults
+{
+    /// <summary>Days of training windows: 28 days or 12 windows, whichever is longer (daily: 28 windows; weekly: 12).</summary>
+    public static double TrainingDays(double foldDays) => Math.Max(28, 12 * foldDays);
+}
+
+/// <summary><c>--model coread</c>, <c>fresh</c>, <c>trend</c>: one candidate generator alone, streamed fold to fold.</summary>
+internal sealed class GeneratorModelSpec(string name, GeneratorKind kind) : ModelSpec
+{
+    private GeneratorModel? _model;
+
+    public override string Name => name;
+
+    public override void AddOptions(Command command) { }
+
+    public override FittedModel Fit(FitRequest request)
+    {
+        var fold = request.Fold ?? throw new CliUsageException($"--model {name} needs a protocol fold (use --protocol backtest)");
+        if (fold.Start is null) throw new CliUsageException($"--model {name} needs a time-based protocol (--protocol backtest or time)");
+        _model ??= new GeneratorModel(kind);
+        var sw = Stopwatch.StartNew();
+        var model = _model.Fit(fold);
+        sw.Stop();
+        return new FittedModel(model, model.ScoreItems, new JsonObject { ["generator"] = name }, sw.Elapsed.TotalSeconds);
+    }
+}
