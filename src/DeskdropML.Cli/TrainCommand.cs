@@ -14,7 +14,7 @@ namespace DeskdropML.Cli;
 internal static class TrainCommand
 {
     /// <summary>The models whose fitted form is a factorization model, i.e. can be saved as a zip.</summary>
-    private static readonly string[] Savable = ["warp", "als", "content", "ffm"];
+    private static readonly string[] Savable = ["warp", "als", "content", "ffm", "itemknn", "ease", "svd"];
 
     public static Command Create()
     {
