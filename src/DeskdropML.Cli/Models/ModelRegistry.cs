@@ -24,7 +24,7 @@ internal sealed class ModelRegistry
         return new ModelRegistry(text, flags, new RandomModelSpec(), new PopularityModelSpec(), new RecencyModelSpec(), new ContentModelSpec(text), new FfmModelSpec(flags),
             new WarpModelSpec(flags, text), new AlsModelSpec(flags), new ItemKnnModelSpec(flags), new EaseModelSpec(flags), new PureSvdModelSpec(flags),
             new TwoStageModelSpec(), new GeneratorModelSpec("coread", Ranking.GeneratorKind.CoRead), new GeneratorModelSpec("fresh", Ranking.GeneratorKind.Fresh),
-            new GeneratorModelSpec("trend", Ranking.GeneratorKind.Trend));
+            new GeneratorModelSpec("trend", Ranking.GeneratorKind.Trend), new GeneratorModelSpec("neighbours", Ranking.GeneratorKind.Neighbours));
     }
 
     private readonly TextFeatureOptions? _text;

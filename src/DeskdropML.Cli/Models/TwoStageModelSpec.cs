@@ -22,8 +22,11 @@ internal sealed class TwoStageModelSpec : ModelSpec
     private readonly Option<int?> _genRecency = new("--gen-recency") { Description = "two-stage: candidates from recency popularity (default 50)" };
     private readonly Option<int?> _genFresh = new("--gen-fresh") { Description = "two-stage: candidates among the newest items (default 20)" };
     private readonly Option<int?> _genCoRead = new("--gen-coread") { Description = "two-stage, coread: candidates from co-reads with the user's recent items (default 30)" };
-    private readonly Option<int?> _recentItems = new("--recent-items") { Description = "two-stage, coread: the user's most recent items used as co-read queries (default 10)" };
-    private readonly Option<string?> _without = new("--without-features") { Description = "two-stage: comma list of feature groups to leave out (popularity, trend, age, user, coread, ranks)" };
+    private readonly Option<int?> _genNeighbours = new("--gen-neighbours") { Description = "two-stage: candidates from neighbour freshness, recent reads of users who read what the user read (default 30)" };
+    private readonly Option<int?> _nbQuery = new("--neighbour-query-items") { Description = "two-stage, neighbours: the user's latest items whose readers are the user's neighbours (default 100)" };
+    private readonly Option<int?> _nbReaders = new("--neighbour-readers") { Description = "two-stage, neighbours: latest readers looked at per query item (default 200)" };
+    private readonly Option<int?> _recentItems = new("--recent-items") { Description = "two-stage, coread: the user's most recent items kept: co-read queries and what each neighbour contributes (default 30)" };
+    private readonly Option<string?> _without = new("--without-features") { Description = "two-stage: comma list of feature groups to leave out (popularity, trend, age, user, coread, ranks, neighbours)" };
 
     private TwoStageFoldFitter? _fitter;
     private string? _fitterKey;
@@ -56,7 +59,7 @@ internal sealed class TwoStageModelSpec : ModelSpec
     public override void AddOptions(Command command)
     {
         if (_flags is not null) return;
-        foreach (var o in new Option[] { _iterations, _leaves, _minLeaf, _learningRate, _trainingDays, _retrainDays, _genRecency, _genFresh, _genCoRead, _recentItems, _without })
+        foreach (var o in new Option[] { _iterations, _leaves, _minLeaf, _learningRate, _trainingDays, _retrainDays, _genRecency, _genFresh, _genCoRead, _genNeighbours, _nbQuery, _nbReaders, _recentItems, _without })
             command.Options.Add(o);
     }
 
@@ -70,12 +73,15 @@ internal sealed class TwoStageModelSpec : ModelSpec
         if (!(retrainDays >= 0)) throw new CliUsageException($"--retrain-days must be >= 0 (got {retrainDays.ToString(CultureInfo.InvariantCulture)})");
         return new TwoStageTrainer.Options
         {
-            Freshness = new FreshnessState.Options { RecentItems = p.GetValue(_recentItems) ?? 10, CoReadWindow = Math.Min(10, p.GetValue(_recentItems) ?? 10) },
+            Freshness = new FreshnessState.Options { RecentItems = p.GetValue(_recentItems) ?? 30, CoReadWindow = Math.Min(10, p.GetValue(_recentItems) ?? 30) },
             Candidates = new CandidateOptions
             {
                 Recency = p.GetValue(_genRecency) ?? 50,
                 Fresh = p.GetValue(_genFresh) ?? 20,
                 CoRead = p.GetValue(_genCoRead) ?? 30,
+                Neighbours = p.GetValue(_genNeighbours) ?? 30,
+                NeighbourQueryItems = p.GetValue(_nbQuery) ?? 100,
+                NeighbourReaders = p.GetValue(_nbReaders) ?? 200,
                 Groups = FeatureGroups.All & ~without,
             },
             Ranker = new LambdaRankTrainer.Options
@@ -130,7 +136,7 @@ internal sealed class TwoStageModelSpec : ModelSpec
             ["window_hours"] = windowHours,
             ["training_windows"] = options.TrainingWindows,
             ["retrain_every_windows"] = options.RetrainEveryWindows,
-            ["generators"] = new JsonObject { ["recency"] = options.Candidates.Recency, ["fresh"] = options.Candidates.Fresh, ["coread"] = options.Candidates.CoRead, ["recency_half_life_hours"] = options.Candidates.RecencyHalfLifeHours },
+            ["generators"] = new JsonObject { ["recency"] = options.Candidates.Recency, ["fresh"] = options.Candidates.Fresh, ["coread"] = options.Candidates.CoRead, ["neighbours"] = options.Candidates.Neighbours, ["recency_half_life_hours"] = options.Candidates.RecencyHalfLifeHours },
             ["half_lives_hours"] = new JsonArray(options.Freshness.HalfLivesHours.Select(h => (JsonNode)h).ToArray()),
             ["features"] = new JsonArray(model.FeatureNames.Select(n => (JsonNode)n).ToArray()),
             ["ranker"] = new JsonObject { ["iterations"] = options.Ranker.NumberOfIterations, ["leaves"] = options.Ranker.NumberOfLeaves, ["min_leaf"] = options.Ranker.MinimumExampleCountPerLeaf, ["learning_rate"] = options.Ranker.LearningRate },
@@ -158,7 +164,7 @@ internal static class LeakFreeDefaults
     public static double TrainingDays(double foldDays) => Math.Max(28, 12 * foldDays);
 }
 
-/// <summary><c>--model coread</c>, <c>fresh</c>, <c>trend</c>: one candidate generator alone, streamed fold to fold.</summary>
+/// <summary><c>--model coread</c>, <c>fresh</c>, <c>trend</c>, <c>neighbours</c>: one candidate generator alone, streamed fold to fold.</summary>
 internal sealed class GeneratorModelSpec(string name, GeneratorKind kind) : ModelSpec
 {
     private GeneratorModel? _model;

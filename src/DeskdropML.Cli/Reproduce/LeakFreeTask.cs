@@ -58,7 +58,7 @@ internal static class LeakFreeTask
         };
         foreach (double hours in c.Quick ? new[] { 6.0 } : new[] { 1.0, 3.0, 6.0, 24.0, 72.0, 168.0 })
             list.Add(new($"recency {RankingFeatures.HalfLifeLabel(hours)}", () => f => Recency(f, hours), IsRecency: true));
-        foreach (var (name, kind) in new[] { ("fresh (newest first)", GeneratorKind.Fresh), ("trend", GeneratorKind.Trend), ("co-read (read next)", GeneratorKind.CoRead) })
+        foreach (var (name, kind) in new[] { ("fresh (newest first)", GeneratorKind.Fresh), ("trend", GeneratorKind.Trend), ("co-read (read next)", GeneratorKind.CoRead), ("neighbours (personal freshness)", GeneratorKind.Neighbours) })
             list.Add(new(name, () => { var g = new GeneratorModel(kind); return f => g.Fit(f).ScoreItems; }));
         if (!c.Quick)
         {

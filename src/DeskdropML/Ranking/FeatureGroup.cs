@@ -25,8 +25,15 @@ public enum FeatureGroups
     /// <summary>The rank each candidate generator gives the item (recency, freshness, co-read).</summary>
     GeneratorRanks = 32,
 
+    /// <summary>
+    /// Freshness among the user's neighbours (users who read the same items): decayed reads of each item by the
+    /// neighbours, weighted by cosine similarity, their number, the largest similarity, and the item's rank by that
+    /// score (also a candidate generator). Personal, unlike the other freshness groups.
+    /// </summary>
+    Neighbours = 64,
+
     /// <summary>Every group.</summary>
-    All = Popularity | Trend | Age | User | CoRead | GeneratorRanks,
+    All = Popularity | Trend | Age | User | CoRead | GeneratorRanks | Neighbours,
 }
 
 /// <summary>Names and parsing of <see cref="FeatureGroups"/> (for options and the command line).</summary>
@@ -34,9 +41,9 @@ public static class FeatureGroupNames
 {
     /// <summary>The single groups in order.</summary>
     public static IReadOnlyList<FeatureGroups> Singles { get; } =
-        new[] { FeatureGroups.Popularity, FeatureGroups.Trend, FeatureGroups.Age, FeatureGroups.User, FeatureGroups.CoRead, FeatureGroups.GeneratorRanks };
+        new[] { FeatureGroups.Popularity, FeatureGroups.Trend, FeatureGroups.Age, FeatureGroups.User, FeatureGroups.CoRead, FeatureGroups.GeneratorRanks, FeatureGroups.Neighbours };
 
-    /// <summary>Lower-case name of a single group: popularity, trend, age, user, coread, ranks.</summary>
+    /// <summary>Lower-case name of a single group: popularity, trend, age, user, coread, ranks, neighbours.</summary>
     public static string Name(FeatureGroups group) => group switch
     {
         FeatureGroups.Popularity => "popularity",
@@ -45,6 +52,7 @@ public static class FeatureGroupNames
         FeatureGroups.User => "user",
         FeatureGroups.CoRead => "coread",
         FeatureGroups.GeneratorRanks => "ranks",
+        FeatureGroups.Neighbours => "neighbours",
         _ => throw new ArgumentOutOfRangeException(nameof(group), group, "Not a single feature group."),
     };
 

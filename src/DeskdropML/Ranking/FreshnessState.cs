@@ -15,8 +15,14 @@ namespace DeskdropML.Ranking;
 /// <see cref="Options.RecentItems"/> distinct items with the latest events, most recent first (a re-read moves an item to the front);</item>
 /// <item>co-reads <c>C(i, j)</c> = number of users who read j for the first time while i was among their
 /// <see cref="Options.CoReadWindow"/> most recent items, or the other way round (symmetric, each user counts at most
-/// once per pair): the "read next" neighbourhood, bounded to O(pairs × window) work.</item>
+/// once per pair): the "read next" neighbourhood, bounded to O(pairs × window) work;</item>
+/// <item>per (user, item) pair the time of the user's last event on the item, per item its readers in first-read
+/// order and per user its items in first-read order (what the user-neighbour features of <see cref="RankingSnapshot"/>
+/// read).</item>
 /// </list>
+/// <para><b>Memory:</b> 8 × half-lives × items bytes of decayed counts, about 48 bytes per item and 40 + 4 ×
+/// <see cref="Options.RecentItems"/> per user, about 40 bytes per (user, item) pair (hash entry and both lists) and
+/// about 24 bytes per co-read entry.</para>
 /// <para><b>Incremental update.</b> Moving from T to T' multiplies every decayed count by <c>0.5^((T' − T)/h)</c> and adds
 /// <c>0.5^((T' − t_e)/h)</c> for each new event — the same value a full recount gives (up to rounding). All other counters
 /// only grow. Cost: O(items × half-lives) per advance plus O(window) per new (user, item) pair. A full rebuild is needed
@@ -31,8 +37,9 @@ public sealed class FreshnessState
         /// <summary>Half-lives h (hours) of the decayed counts; each &gt; 0, at least one. Default 1 h, 6 h, 1 day, 3 days, 1 week.</summary>
         public double[] HalfLivesHours = { 1, 6, 24, 72, 168 };
 
-        /// <summary>Distinct recent items kept per user (the co-read query items), ≥ 1. Default 10.</summary>
-        public int RecentItems = 10;
+        /// <summary>Distinct recent items kept per user (the co-read query items and what a neighbour contributes), ≥ 1.
+        /// Default 30 (chosen on the backtests' validation folds over 10; docs/two-stage.md).</summary>
+        public int RecentItems = 30;
 
         /// <summary>A newly read item is paired with this many of the user's most recent items (≥ 1, ≤ <see cref="RecentItems"/>). Default 10.</summary>
         public int CoReadWindow = 10;
@@ -49,7 +56,8 @@ public sealed class FreshnessState
     private readonly long[] _userLast;
     private readonly int[] _recent; // [u * RecentItems + r], most recent first
     private readonly int[] _recentCount;
-    private readonly HashSet<long> _pairs = new();
+    private readonly Dictionary<long, long> _pairLast = new(); // (user << 32 | item) → time of the last event
+    private readonly List<int>?[] _itemReaderList, _userItemList; // first-read order
     private readonly Dictionary<int, float>?[] _coRead;
 
     /// <summary>Creates an empty state (reference time: none yet) after validating the options.</summary>
@@ -90,6 +98,8 @@ public sealed class FreshnessState
         _recent = new int[users * o.RecentItems];
         _recentCount = new int[users];
         _coRead = new Dictionary<int, float>?[items];
+        _itemReaderList = new List<int>?[items];
+        _userItemList = new List<int>?[users];
     }
 
     /// <summary>Number of users.</summary>
@@ -160,8 +170,13 @@ public sealed class FreshnessState
         if (t > _userLast[u]) _userLast[u] = t;
         int r = _options.RecentItems;
         var recent = _recent.AsSpan(u * r, r);
-        if (_pairs.Add(((long)u << 32) | (uint)i))
+        long key = ((long)u << 32) | (uint)i;
+        ref long last = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pairLast, key, out bool exists);
+        last = t;
+        if (!exists)
         {
+            (_itemReaderList[i] ??= new List<int>()).Add(u);
+            (_userItemList[u] ??= new List<int>()).Add(i);
             _itemReaders[i]++;
             _userItems[u]++;
             int window = Math.Min(_options.CoReadWindow, _recentCount[u]);
@@ -230,7 +245,16 @@ public sealed class FreshnessState
     public ReadOnlySpan<int> RecentItems(int user) => _recent.AsSpan(user * _options.RecentItems, _recentCount[user]);
 
     /// <summary>True when the user has an event on the item.</summary>
-    public bool HasRead(int user, int item) => _pairs.Contains(((long)user << 32) | (uint)item);
+    public bool HasRead(int user, int item) => _pairLast.ContainsKey(((long)user << 32) | (uint)item);
+
+    /// <summary>Time of the user's last event on the item; <see cref="long.MinValue"/> when the user has none.</summary>
+    public long LastRead(int user, int item) => _pairLast.TryGetValue(((long)user << 32) | (uint)item, out long t) ? t : long.MinValue;
+
+    /// <summary>The item's readers in the order of their first event on it.</summary>
+    public ReadOnlySpan<int> Readers(int item) => _itemReaderList[item] is { } list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : default;
+
+    /// <summary>The user's distinct items in the order of the user's first event on each.</summary>
+    public ReadOnlySpan<int> ItemsOf(int user) => _userItemList[user] is { } list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : default;
 
     /// <summary>C(a, b): co-read count (0 when none).</summary>
     public float CoRead(int a, int b) => _coRead[a] is { } map && map.TryGetValue(b, out float c) ? c : 0;
@@ -263,10 +287,12 @@ public sealed class FreshnessState
         for (int i = 0; i < ItemCount; i++) { w.Write(_itemEvents[i]); w.Write(_itemReaders[i]); w.Write(_itemFirst[i]); w.Write(_itemLast[i]); }
         for (int u = 0; u < UserCount; u++) { w.Write(_userEvents[u]); w.Write(_userItems[u]); w.Write(_userLast[u]); w.Write(_recentCount[u]); }
         foreach (int r in _recent) w.Write(r);
-        var pairs = _pairs.ToArray();
+        var pairs = _pairLast.Keys.ToArray();
         Array.Sort(pairs);
         w.Write(pairs.Length);
-        foreach (long p in pairs) w.Write(p);
+        foreach (long p in pairs) { w.Write(p); w.Write(_pairLast[p]); }
+        foreach (var list in _itemReaderList) WriteList(w, list);
+        foreach (var list in _userItemList) WriteList(w, list);
         for (int i = 0; i < ItemCount; i++)
         {
             var map = _coRead[i];
@@ -289,7 +315,9 @@ public sealed class FreshnessState
         for (int u = 0; u < users; u++) { s._userEvents[u] = r.ReadInt32(); s._userItems[u] = r.ReadInt32(); s._userLast[u] = r.ReadInt64(); s._recentCount[u] = r.ReadInt32(); }
         for (int k = 0; k < s._recent.Length; k++) s._recent[k] = r.ReadInt32();
         int pairs = r.ReadInt32();
-        for (int p = 0; p < pairs; p++) s._pairs.Add(r.ReadInt64());
+        for (int p = 0; p < pairs; p++) { long key = r.ReadInt64(); s._pairLast[key] = r.ReadInt64(); }
+        for (int i = 0; i < items; i++) s._itemReaderList[i] = ReadList(r);
+        for (int u = 0; u < users; u++) s._userItemList[u] = ReadList(r);
         for (int i = 0; i < items; i++)
         {
             int n = r.ReadInt32();
@@ -299,5 +327,21 @@ public sealed class FreshnessState
             s._coRead[i] = map;
         }
         return s;
+    }
+
+    private static void WriteList(BinaryWriter w, List<int>? list)
+    {
+        w.Write(list?.Count ?? 0);
+        if (list is not null) foreach (int x in list) w.Write(x);
+    }
+
+    private static List<int>? ReadList(BinaryReader r)
+    {
+        int n = r.ReadInt32();
+        if (n < 0) throw new InvalidDataException("A negative list length in a freshness state.");
+        if (n == 0) return null;
+        var list = new List<int>(n);
+        for (int k = 0; k < n; k++) list.Add(r.ReadInt32());
+        return list;
     }
 }

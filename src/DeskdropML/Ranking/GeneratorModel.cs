@@ -15,6 +15,9 @@ public enum GeneratorKind
 
     /// <summary>Trend: the shortest half-life's event rate over the longest one's (see <see cref="FeatureGroups.Trend"/>), ties by recency.</summary>
     Trend,
+
+    /// <summary>Neighbour freshness: recent reads by users who read what the user read, weighted by similarity (see <see cref="RankingSnapshot.NeighbourScores"/>); other items follow in recency order.</summary>
+    Neighbours,
 }
 
 /// <summary>
@@ -63,9 +66,10 @@ public sealed class GeneratorModel
                     GeneratorKind.Trend => (float)snapshot.Trend(i) - 1e-6f * snapshot.RecencyRank(i),
                     _ => -1e6f - snapshot.RecencyRank(i),
                 };
-            if (kind != GeneratorKind.CoRead) return;
-            var co = snapshot.CoReadScores(userIndex);
-            foreach (var (i, s) in co.Scores) if (snapshot.IsSeen(i)) scores[i] = s.Sum;
+            if (kind == GeneratorKind.CoRead)
+                foreach (var (i, s) in snapshot.CoReadScores(userIndex).Scores) if (snapshot.IsSeen(i)) scores[i] = s.Sum;
+            if (kind == GeneratorKind.Neighbours)
+                foreach (var (i, s) in snapshot.NeighbourScores(userIndex).Scores) scores[i] = s.Recency;
         }
     }
 }

@@ -15,7 +15,18 @@ public sealed class CandidateOptions
     /// <summary>Top-N by summed co-read cosine with the user's recent items (≥ 0). Default 30.</summary>
     public int CoRead = 30;
 
-    /// <summary>Feature groups used (the co-read generator runs only with <see cref="FeatureGroups.CoRead"/>). Default all.</summary>
+    /// <summary>Top-N by neighbour freshness (see <see cref="RankingSnapshot.NeighbourScores"/>; ≥ 0). Default 30.</summary>
+    public int Neighbours = 30;
+
+    /// <summary>The user's latest distinct items (by first read) whose readers define the user's neighbours (≥ 1). Default 100.</summary>
+    public int NeighbourQueryItems = 100;
+
+    /// <summary>Readers looked at per query item, the latest first readers (≥ 1): bounds the work per user to
+    /// <see cref="NeighbourQueryItems"/> × this. Default 200.</summary>
+    public int NeighbourReaders = 200;
+
+    /// <summary>Feature groups used (the co-read generator runs only with <see cref="FeatureGroups.CoRead"/>, the
+    /// neighbour generator only with <see cref="FeatureGroups.Neighbours"/>). Default all.</summary>
     public FeatureGroups Groups = FeatureGroups.All;
 
     internal CandidateOptions Clone() => (CandidateOptions)MemberwiseClone();
@@ -25,7 +36,10 @@ public sealed class CandidateOptions
         if (Recency < 0 || Recency > 1_000_000) throw new ArgumentOutOfRangeException(nameof(Recency), Recency, "Recency must be in [0, 1000000].");
         if (Fresh < 0 || Fresh > 1_000_000) throw new ArgumentOutOfRangeException(nameof(Fresh), Fresh, "Fresh must be in [0, 1000000].");
         if (CoRead < 0 || CoRead > 1_000_000) throw new ArgumentOutOfRangeException(nameof(CoRead), CoRead, "CoRead must be in [0, 1000000].");
-        if (Recency + Fresh + CoRead == 0) throw new ArgumentOutOfRangeException(nameof(Recency), "At least one generator must produce candidates.");
+        if (Neighbours < 0 || Neighbours > 1_000_000) throw new ArgumentOutOfRangeException(nameof(Neighbours), Neighbours, "Neighbours must be in [0, 1000000].");
+        if (NeighbourQueryItems < 1 || NeighbourQueryItems > 1_000_000) throw new ArgumentOutOfRangeException(nameof(NeighbourQueryItems), NeighbourQueryItems, "NeighbourQueryItems must be in [1, 1000000].");
+        if (NeighbourReaders < 1 || NeighbourReaders > 1_000_000) throw new ArgumentOutOfRangeException(nameof(NeighbourReaders), NeighbourReaders, "NeighbourReaders must be in [1, 1000000].");
+        if (Recency + Fresh + CoRead + Neighbours == 0) throw new ArgumentOutOfRangeException(nameof(Recency), "At least one generator must produce candidates.");
         if ((Groups & ~FeatureGroups.All) != 0 || Groups == FeatureGroups.None)
             throw new ArgumentOutOfRangeException(nameof(Groups), Groups, "Groups must name at least one known feature group.");
         if (HalfLifeIndex(state) < 0)
@@ -156,9 +170,12 @@ public sealed class RankingSnapshot
                 added++;
             }
         }
+        var nb = (_options.Groups & FeatureGroups.Neighbours) != 0 ? NeighbourScores(user) : Ranking.NeighbourScores.None;
+        int takeNb = Math.Min(_options.Neighbours, nb.Order.Length);
+        for (int r = 0; r < takeNb; r++) set.Add(nb.Order[r]);
         var items = set.ToArray();
         Array.Sort(items);
-        return new UserCandidates(user, items, co);
+        return new UserCandidates(user, items, co, nb);
     }
 
     /// <summary>Co-read scores of every neighbour of the user's recent items that the user has not read: summed cosine <c>Σ_r C(r, i)/√(readers(r)·readers(i))</c>, max cosine, cosine with the most recent item, summed count.</summary>
@@ -183,6 +200,47 @@ public sealed class RankingSnapshot
         return new CoReadScores(sum, order);
     }
 
+    /// <summary>
+    /// Neighbour freshness of every item the user's neighbours read recently. Neighbours: users v ≠ u among the latest
+    /// <see cref="CandidateOptions.NeighbourReaders"/> readers of each of the user's latest
+    /// <see cref="CandidateOptions.NeighbourQueryItems"/> items; similarity <c>sim(u, v) = o(u, v) / √(items(u)·items(v))</c>
+    /// with o the number of those query items v read. For each neighbour's <see cref="FreshnessState.Options.RecentItems"/>
+    /// most recent items i that are seen and unread by u: <c>score(i) = Σ_v sim(u, v) · 0.5^((T − last(v, i)) / h)</c>
+    /// (h = the recency half-life), <c>readers(i)</c> = the number of such v, <c>max(i)</c> = their largest similarity.
+    /// Order: by score, then item index. Cost per user: O(query items × readers + neighbours × recent items).
+    /// </summary>
+    public NeighbourScores NeighbourScores(int user)
+    {
+        CheckFresh();
+        var query = _state.ItemsOf(user);
+        if (query.IsEmpty) return Ranking.NeighbourScores.None;
+        query = query[Math.Max(0, query.Length - _options.NeighbourQueryItems)..];
+        var overlap = new Dictionary<int, int>();
+        foreach (int j in query)
+        {
+            var readers = _state.Readers(j);
+            foreach (int v in readers[Math.Max(0, readers.Length - _options.NeighbourReaders)..])
+                if (v != user) overlap[v] = overlap.GetValueOrDefault(v) + 1;
+        }
+        double seconds = _options.RecencyHalfLifeHours * 3600.0;
+        double userItems = _state.UserItems[user];
+        var scores = new Dictionary<int, (float Recency, float Readers, float MaxSimilarity)>();
+        foreach (var (v, o) in overlap)
+        {
+            float sim = (float)(o / Math.Sqrt(userItems * _state.UserItems[v]));
+            foreach (int i in _state.RecentItems(v))
+            {
+                if (!IsSeen(i) || _state.HasRead(user, i)) continue;
+                double decay = Math.Pow(0.5, (Time - _state.LastRead(v, i)) / seconds);
+                var x = scores.GetValueOrDefault(i);
+                scores[i] = ((float)(x.Recency + sim * decay), x.Readers + 1, Math.Max(x.MaxSimilarity, sim));
+            }
+        }
+        var order = scores.Keys.ToArray();
+        Array.Sort(order, (a, b) => scores[b].Recency != scores[a].Recency ? scores[b].Recency.CompareTo(scores[a].Recency) : a.CompareTo(b));
+        return new NeighbourScores(scores, order);
+    }
+
     /// <summary>Writes one row of <see cref="FeatureCount"/> features per candidate into <paramref name="rows"/> (row-major).</summary>
     public void Features(UserCandidates candidates, Span<float> rows)
     {
@@ -196,12 +254,21 @@ public sealed class RankingSnapshot
         var co = candidates.CoRead;
         var coRank = new Dictionary<int, int>();
         for (int r = 0; r < co.Order.Length; r++) coRank[co.Order[r]] = r;
+        var nb = candidates.Neighbours;
+        var nbRank = new Dictionary<int, int>();
+        for (int r = 0; r < nb.Order.Length; r++) nbRank[nb.Order[r]] = r;
         for (int c = 0; c < candidates.Items.Length; c++)
         {
             int i = candidates.Items[c];
             var s = co.Scores.GetValueOrDefault(i);
             int cr = coRank.TryGetValue(i, out int rank) ? rank : co.Order.Length;
             Fill(full, u, i, s, cr);
+            var n = nb.Scores.GetValueOrDefault(i);
+            int at = RankingFeatures.FullCount(hs) - 4;
+            full[at++] = n.Recency;
+            full[at++] = n.Readers;
+            full[at++] = n.MaxSimilarity;
+            full[at] = nbRank.TryGetValue(i, out int nr) ? nr : nb.Order.Length;
             var row = rows.Slice(c * f, f);
             for (int k = 0; k < f; k++) row[k] = full[_columns[k]];
         }
@@ -237,14 +304,21 @@ public sealed class RankingSnapshot
 /// <summary>Co-read scores of a user's neighbourhood: per item (summed cosine, max cosine, last-item cosine, summed count), and the items by summed cosine.</summary>
 public sealed record CoReadScores(IReadOnlyDictionary<int, (float Sum, float Max, float Last, float Count)> Scores, int[] Order);
 
-/// <summary>Stage-1 output for one user: candidate items (ascending) and the co-read scores behind them.</summary>
-public sealed record UserCandidates(int User, int[] Items, CoReadScores CoRead);
+/// <summary>Neighbour freshness of a user (see <see cref="RankingSnapshot.NeighbourScores"/>): per item (decayed similarity-weighted reads, neighbours who read it, largest similarity), and the items by score.</summary>
+public sealed record NeighbourScores(IReadOnlyDictionary<int, (float Recency, float Readers, float MaxSimilarity)> Scores, int[] Order)
+{
+    /// <summary>No neighbours.</summary>
+    public static NeighbourScores None { get; } = new(new Dictionary<int, (float, float, float)>(), Array.Empty<int>());
+}
+
+/// <summary>Stage-1 output for one user: candidate items (ascending) and the co-read and neighbour scores behind them.</summary>
+public sealed record UserCandidates(int User, int[] Items, CoReadScores CoRead, NeighbourScores Neighbours);
 
 /// <summary>The feature layout (definitions in <see cref="RankingSnapshot"/>; groups in <see cref="FeatureGroups"/>).</summary>
 public static class RankingFeatures
 {
     /// <summary>Number of features when every group is on.</summary>
-    public static int FullCount(int halfLives) => halfLives + 3 + 1 + 2 + 3 + 4 + 3;
+    public static int FullCount(int halfLives) => halfLives + 3 + 1 + 2 + 3 + 4 + 3 + 4;
 
     /// <summary>Names of the features of the enabled groups, in row order.</summary>
     public static IReadOnlyList<string> Names(ReadOnlySpan<double> halfLivesHours, FeatureGroups groups)
@@ -267,6 +341,10 @@ public static class RankingFeatures
         all.Add(("rank_recency", FeatureGroups.GeneratorRanks));
         all.Add(("rank_fresh", FeatureGroups.GeneratorRanks));
         all.Add(("rank_coread", FeatureGroups.GeneratorRanks));
+        all.Add(("neighbour_recency", FeatureGroups.Neighbours));
+        all.Add(("neighbour_readers", FeatureGroups.Neighbours));
+        all.Add(("neighbour_max_similarity", FeatureGroups.Neighbours));
+        all.Add(("rank_neighbour", FeatureGroups.Neighbours));
         return all.Where(x => (x.Item2 & groups) != 0).Select(x => x.Item1).ToArray();
     }
 
@@ -280,6 +358,7 @@ public static class RankingFeatures
         for (int k = 0; k < 3; k++) g.Add(FeatureGroups.User);
         for (int k = 0; k < 4; k++) g.Add(FeatureGroups.CoRead);
         for (int k = 0; k < 3; k++) g.Add(FeatureGroups.GeneratorRanks);
+        for (int k = 0; k < 4; k++) g.Add(FeatureGroups.Neighbours);
         var cols = new List<int>();
         for (int k = 0; k < g.Count; k++) if ((g[k] & groups) != 0) cols.Add(k);
         return cols.ToArray();

@@ -33,6 +33,11 @@ public class FreshnessStateTests
         Assert.Equal(new[] { 4 * H, 3 * H, 2 * H, 6 * H }, s.ItemLastSeen.ToArray());
         Assert.Equal(new[] { 3, 2, 2 }, s.UserEvents.ToArray());
         Assert.Equal(new[] { 3, 2, 1 }, s.UserItems.ToArray());
+        Assert.Equal(6 * H, s.LastRead(2, 3));                          // u2 read i3 twice: the last time
+        Assert.Equal(long.MinValue, s.LastRead(2, 0));
+        Assert.Equal(new[] { 0, 1 }, s.Readers(1).ToArray());             // first-read order
+        Assert.Equal(new[] { 1, 0 }, s.ItemsOf(1).ToArray());
+        Assert.True(s.ItemsOf(2).Length == 1 && s.Readers(3).Length == 1);
         Assert.Equal(new[] { 2 * H, 4 * H, 6 * H }, s.UserLastSeen.ToArray());
         Assert.Equal(new[] { 2, 1 }, s.RecentItems(0).ToArray()); // 2 kept, most recent first
         Assert.Equal(new[] { 0, 1 }, s.RecentItems(1).ToArray());

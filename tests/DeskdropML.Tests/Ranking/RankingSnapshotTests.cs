@@ -14,8 +14,67 @@ public class RankingSnapshotTests
         return s;
     }
 
-    private static CandidateOptions Options(int recency = 10, int fresh = 0, int coread = 0) =>
-        new() { RecencyHalfLifeHours = 1, Recency = recency, Fresh = fresh, CoRead = coread };
+    private static CandidateOptions Options(int recency = 10, int fresh = 0, int coread = 0, int neighbours = 0) =>
+        new() { RecencyHalfLifeHours = 1, Recency = recency, Fresh = fresh, CoRead = coread, Neighbours = neighbours };
+
+    /// <summary>
+    /// Neighbour log (hours): u0 reads i0@0, i1@1; u1 reads i0@2, i1@3, i2@6; u2 reads i0@4, i3@7; u3 reads i4@5. State at 8 h.
+    /// </summary>
+    private static FreshnessState NeighbourState()
+    {
+        var s = new FreshnessState(4, 5, new FreshnessState.Options { HalfLivesHours = new[] { 1.0 }, RecentItems = 3, CoReadWindow = 1 });
+        s.Advance(new[] { 0, 0, 1, 1, 2, 3, 1, 2 }, new[] { 0, 1, 0, 1, 0, 4, 2, 3 },
+            new[] { 0, 1 * H, 2 * H, 3 * H, 4 * H, 5 * H, 6 * H, 7 * H }, 8 * H);
+        return s;
+    }
+
+    [Fact]
+    public void Neighbour_scores_weight_each_neighbours_decayed_reads_by_cosine_similarity()
+    {
+        var snap = new RankingSnapshot(NeighbourState(), 8 * H, Options(recency: 10, neighbours: 5));
+        var nb = snap.NeighbourScores(0);
+        // u0 has 2 items; u1 shares both (3 items): sim 2/√6; u2 shares i0 (2 items): sim 1/√4; u3 shares nothing.
+        double s1 = 2 / Math.Sqrt(6), s2 = 0.5;
+        Assert.Equal(new[] { 3, 2 }, nb.Order);                          // i3: 0.5·0.5^1 = 0.25 > i2: 0.816·0.5^2 = 0.204
+        Assert.Equal(s2 * 0.5, nb.Scores[3].Recency, 5);
+        Assert.Equal(s1 * 0.25, nb.Scores[2].Recency, 5);
+        Assert.Equal((float)s1, nb.Scores[2].MaxSimilarity, 5);
+        Assert.Equal(1f, nb.Scores[3].Readers);
+        Assert.False(nb.Scores.ContainsKey(4));                          // read only by u3, no overlap
+        Assert.False(nb.Scores.ContainsKey(0));                          // read by u0 already
+        Assert.Empty(snap.NeighbourScores(3).Order);                    // u3's only item has no other reader
+
+        var c = snap.Candidates(0);
+        Assert.Equal(new[] { 2, 3, 4 }, c.Items);
+        var names = snap.FeatureNames.ToList();
+        var rows = new float[c.Items.Length * names.Count];
+        snap.Features(c, rows);
+        float F(int item, string name) => rows[Array.IndexOf(c.Items, item) * names.Count + names.IndexOf(name)];
+        Assert.Equal(s1 * 0.25, F(2, "neighbour_recency"), 5);
+        Assert.Equal(0f, F(4, "neighbour_recency"));
+        Assert.Equal(0f, F(3, "rank_neighbour"));
+        Assert.Equal(1f, F(2, "rank_neighbour"));
+        Assert.Equal(2f, F(4, "rank_neighbour"));                        // not a neighbour item: after the 2 that are
+        Assert.Equal((float)s2, F(3, "neighbour_max_similarity"), 5);
+    }
+
+    [Fact]
+    public void Neighbour_generator_adds_personal_candidates_and_caps_readers()
+    {
+        var state = NeighbourState();
+        // Neighbours only: the neighbour items of u0, not i4.
+        Assert.Equal(new[] { 2, 3 }, new RankingSnapshot(state, 8 * H, Options(recency: 0, neighbours: 5)).Candidates(0).Items);
+        Assert.Equal(new[] { 3 }, new RankingSnapshot(state, 8 * H, Options(recency: 0, neighbours: 1)).Candidates(0).Items);
+        // One reader per query item (the latest first reader): i0 → u2, i1 → u1, each with overlap 1.
+        var capped = new CandidateOptions { RecencyHalfLifeHours = 1, Recency = 0, Neighbours = 5, NeighbourReaders = 1 };
+        var nb = new RankingSnapshot(state, 8 * H, capped).NeighbourScores(0);
+        Assert.Equal(1 / Math.Sqrt(6) * 0.25, nb.Scores[2].Recency, 5);
+        Assert.Equal(0.5 * 0.5, nb.Scores[3].Recency, 5);
+        // Without the group the generator is off.
+        var off = new CandidateOptions { RecencyHalfLifeHours = 1, Recency = 0, Fresh = 1, CoRead = 0, Neighbours = 5, Groups = FeatureGroups.All & ~FeatureGroups.Neighbours };
+        Assert.Equal(new[] { 3 }, new RankingSnapshot(state, 8 * H, off).Candidates(0).Items); // i3 is the newest item
+        Assert.DoesNotContain("neighbour_recency", new RankingSnapshot(state, 8 * H, off).FeatureNames);
+    }
 
     [Fact]
     public void Rankings_follow_decayed_counts_and_first_events()
