@@ -30,7 +30,7 @@ internal static class TuneCommand
         var metric = new Option<string>("--metric") { Description = "Validation metric: ndcg | precision | recall | map", DefaultValueFactory = _ => "ndcg" };
         var fraction = new Option<double>("--validation-fraction") { Description = "Last fraction of the train time span used for validation", DefaultValueFactory = _ => 0.2 };
         var noHalving = new Option<bool>("--no-halving") { Description = "Plain random search: every candidate at the full budget" };
-        var command = new Command("tune", "Tune a model (warp, als, itemknn, ease, svd) on a validation split carved from train (never on test); report the winner's test metrics.");
+        var command = new Command("tune", "Tune a model (warp, als, itemknn, ease, svd, two-stage) on a validation split carved from train (never on test); report the winner's test metrics.");
         common.AddTo(command);
         protocolOptions.AddTo(command);
         foreach (var o in new Option[] { model, trials, metric, fraction, noHalving }) command.Options.Add(o);

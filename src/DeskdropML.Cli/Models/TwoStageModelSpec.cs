@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DeskdropML.Evaluation.Protocols;
 using DeskdropML.Ranking;
+using DeskdropML.Tuning;
 
 namespace DeskdropML.Cli.Models;
 
@@ -11,7 +12,7 @@ namespace DeskdropML.Cli.Models;
 /// <c>--model two-stage</c>: candidate generators (recency, freshness, co-read) + LightGBM LambdaRank, trained on the
 /// windows before each fold start and streamed from fold to fold (docs/two-stage.md). Needs a time-based protocol.
 /// </summary>
-internal sealed class TwoStageModelSpec : ModelSpec
+internal sealed class TwoStageModelSpec : ModelSpec, ITunableModel
 {
     private readonly Option<int?> _iterations = new("--ranker-iterations") { Description = "two-stage: LambdaRank boosting rounds (default 100)" };
     private readonly Option<int?> _leaves = new("--ranker-leaves") { Description = "two-stage: leaves per tree (default 15)" };
@@ -112,6 +113,58 @@ internal sealed class TwoStageModelSpec : ModelSpec
             }
         return g;
     }
+
+    public string BudgetName => "iterations";
+
+    /// <summary>LambdaRank boosting rounds: successive halving runs 30, 90, 270.</summary>
+    public int MinBudget => 30;
+
+    public int MaxBudget => 270;
+
+    /// <summary>The two-stage search space of <c>deskdrop tune</c> (documented in docs/two-stage.md).</summary>
+    public SearchSpace Space { get; } = new SearchSpace()
+        .AddChoice("leaves", 7, 15, 31)
+        .AddFloat("learning_rate", 0.02, 0.3, logScale: true)
+        .AddChoice("min_leaf", 20, 50, 100)
+        .AddChoice("gen_recency", 30, 50, 100)
+        .AddChoice("gen_neighbours", 0, 15, 30, 60)
+        .AddChoice("recent_items", 10, 20, 30, 50);
+
+    /// <summary>
+    /// A trial's fit on a protocol fold. The search runs each candidate over the validation folds in time order, so one
+    /// fold fitter per (candidate, budget) streams the events from fold to fold, as in <c>evaluate</c>.
+    /// </summary>
+    public TrialFit TrialFit(int threads) => (split, p, iterations) =>
+    {
+        var fold = split.Fold ?? throw new CliUsageException($"tune --model {Name} needs a time-based protocol (--protocol backtest)");
+        if (fold.Start is null || fold.End is null) throw new CliUsageException($"tune --model {Name} needs a time-based protocol (--protocol backtest)");
+        double windowHours = (fold.End.Value - fold.Start.Value) / 3600.0;
+        string key = $"{p.Candidate}|{iterations}|{windowHours}|{split.IsValidationTrain}";
+        if (_tuningFitter is null || _tuningKey != key)
+        {
+            int recent = p.GetInt("recent_items");
+            var options = new TwoStageTrainer.Options
+            {
+                Freshness = new FreshnessState.Options { RecentItems = recent, CoReadWindow = Math.Min(10, recent) },
+                Candidates = new CandidateOptions { Recency = p.GetInt("gen_recency"), Fresh = 20, CoRead = 30, Neighbours = p.GetInt("gen_neighbours") },
+                Ranker = new LambdaRankTrainer.Options
+                {
+                    NumberOfIterations = iterations, NumberOfLeaves = p.GetInt("leaves"), MinimumExampleCountPerLeaf = p.GetInt("min_leaf"),
+                    LearningRate = p.GetDouble("learning_rate"), Seed = p.Seed, NumberOfThreads = 1,
+                },
+                WindowHours = windowHours,
+                TrainingWindows = Math.Max(1, (int)Math.Round(LeakFreeDefaults.TrainingDays(windowHours / 24) * 24 / windowHours)),
+                RetrainEveryWindows = Math.Max(1, (int)Math.Round(7 * 24 / windowHours)),
+                Seed = p.Seed,
+            };
+            _tuningFitter = new TwoStageFoldFitter(options);
+            _tuningKey = key;
+        }
+        return _tuningFitter.Fit(fold);
+    };
+
+    private TwoStageFoldFitter? _tuningFitter;
+    private string? _tuningKey;
 
     public override FittedModel Fit(FitRequest request)
     {

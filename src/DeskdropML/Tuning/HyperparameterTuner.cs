@@ -190,7 +190,7 @@ public sealed class HyperparameterTuner
     private sealed record TuningFold(TrainingSplit Split, Sparse.CsrMatrix Test, bool[]? Candidates)
     {
         public static TuningFold Of(EvaluationFold f, bool isValidation) => new(
-            new TrainingSplit(f.Dataset.Train, f.Dataset.Users, f.Dataset.Items, f.Dataset.TrainTimestamps, isValidationTrain: isValidation),
+            new TrainingSplit(f.Dataset.Train, f.Dataset.Users, f.Dataset.Items, f.Dataset.TrainTimestamps, isValidationTrain: isValidation) { Fold = f },
             f.Dataset.Test, f.Candidates.ToArray());
     }
 

@@ -43,4 +43,12 @@ public sealed class TrainingSplit
 
     /// <summary>True during the search (fit on the validation-train part), false for the final retraining.</summary>
     public bool IsValidationTrain { get; }
+
+    /// <summary>
+    /// The protocol fold the split comes from (its train events in time order and its start time), for models that
+    /// train on events rather than on the pair matrix (the two-stage recommender); null for the validation split carved
+    /// from a single time split. Its test events are the ones the trial is scored on: a fit must read only
+    /// <see cref="Evaluation.Protocols.EvaluationFold.TrainEvents"/> and the start time.
+    /// </summary>
+    public Evaluation.Protocols.EvaluationFold? Fold { get; init; }
 }
