@@ -88,6 +88,9 @@ public class TwoStageCommandTests
         (code, _, stderr) = CliRunner.Run("evaluate", "--model", "two-stage", "--protocol", "backtest", "--without-features", "colour");
         Assert.Equal(2, code);
         Assert.Contains("--without-features", stderr);
+        (code, _, stderr) = CliRunner.Run("tune", "--model", "two-stage", "--trials", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("--protocol backtest", stderr);
         (code, _, stderr) = CliRunner.Run("evaluate", "--model", "recency-6h", "--protocol", "backtest", "--evaluate-on", "future");
         Assert.Equal(2, code);
         Assert.Contains("--evaluate-on", stderr);

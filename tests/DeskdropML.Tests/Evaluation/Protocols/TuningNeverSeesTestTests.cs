@@ -59,4 +59,31 @@ public class TuningNeverSeesTestTests
         Assert.NotEqual(clean.Test.Means.Ndcg, scrambled.Test.Means.Ndcg);
         Assert.True(clean.Tuning.Trials.Select(t => t.Score).Distinct().Count() > 1, "the trials should be told apart on validation");
     }
+
+    [Fact]
+    public void Event_based_fits_get_the_validation_folds_during_the_search_and_the_test_folds_after_it()
+    {
+        var history = InteractionHistory.Build(TinyLogs.Log(Rows(7, scrambleTestPeriod: false)), minItemsPerUser: 1);
+        var protocol = new RollingBacktest(new RollingBacktest.Options { SplitTime = 2000, FoldDays = 250 / 86400.0, ValidationFolds = 3 });
+        var validation = protocol.ValidationFolds(history, CandidatePolicy.Seen);
+        var test = protocol.TestFolds(history, CandidatePolicy.Seen);
+        var seen = new List<(EvaluationFold? Fold, bool Validation)>();
+        // A fit from the fold's own events (what the two-stage model does): recency at the fold start.
+        TrialFit fit = (split, p, _) =>
+        {
+            seen.Add((split.Fold, split.IsValidationTrain));
+            var f = split.Fold!;
+            var e = f.TrainEvents;
+            return RecencyPopularityModel.Fit(split.Users, split.Items, e.Items, e.Times, f.Start!.Value, p.GetDouble("half_life"));
+        };
+        var tuner = new HyperparameterTuner(new HyperparameterTuner.Options { Trials = 2, Seed = 1, SuccessiveHalving = false, MaxBudget = 1, NumberOfThreads = 1 });
+        tuner.Tune(validation, test, protocol.Name, new SearchSpace().AddChoice("half_life", 20.0, 400.0), fit);
+        Assert.Equal(2 * validation.Count + test.Count, seen.Count);
+        var search = seen.Take(2 * validation.Count).ToList();
+        Assert.All(search, s => Assert.True(s.Validation));
+        Assert.Equal(validation.Concat(validation), search.Select(s => s.Fold));      // each candidate walks the folds in time order
+        Assert.Equal(test, seen.Skip(2 * validation.Count).Select(s => s.Fold));
+        Assert.All(seen.Skip(2 * validation.Count), s => Assert.False(s.Validation));
+        Assert.True(validation.Max(f => f.End!.Value) <= test.Min(f => f.Start!.Value));
+    }
 }
