@@ -195,9 +195,7 @@ public sealed class RankingSnapshot
                 sum[j] = (x.Sum + cos, Math.Max(x.Max, cos), p == 0 ? cos : x.Last, x.Count + c);
             }
         }
-        var order = sum.Keys.ToArray();
-        Array.Sort(order, (a, b) => sum[b].Sum != sum[a].Sum ? sum[b].Sum.CompareTo(sum[a].Sum) : a.CompareTo(b));
-        return new CoReadScores(sum, order);
+        return new CoReadScores(sum, ScoreOrder.Descending(sum, x => x.Sum));
     }
 
     /// <summary>
@@ -236,9 +234,7 @@ public sealed class RankingSnapshot
                 scores[i] = ((float)(x.Recency + sim * decay), x.Readers + 1, Math.Max(x.MaxSimilarity, sim));
             }
         }
-        var order = scores.Keys.ToArray();
-        Array.Sort(order, (a, b) => scores[b].Recency != scores[a].Recency ? scores[b].Recency.CompareTo(scores[a].Recency) : a.CompareTo(b));
-        return new NeighbourScores(scores, order);
+        return new NeighbourScores(scores, ScoreOrder.Descending(scores, x => x.Recency));
     }
 
     /// <summary>Writes one row of <see cref="FeatureCount"/> features per candidate into <paramref name="rows"/> (row-major).</summary>
@@ -252,23 +248,20 @@ public sealed class RankingSnapshot
         Span<float> full = stackalloc float[RankingFeatures.FullCount(hs)];
         int u = candidates.User;
         var co = candidates.CoRead;
-        var coRank = new Dictionary<int, int>();
-        for (int r = 0; r < co.Order.Length; r++) coRank[co.Order[r]] = r;
+        var coRank = ScoreOrder.RanksOf(co.Order, candidates.Items); // Items is ascending
         var nb = candidates.Neighbours;
-        var nbRank = new Dictionary<int, int>();
-        for (int r = 0; r < nb.Order.Length; r++) nbRank[nb.Order[r]] = r;
+        var nbRank = ScoreOrder.RanksOf(nb.Order, candidates.Items);
         for (int c = 0; c < candidates.Items.Length; c++)
         {
             int i = candidates.Items[c];
             var s = co.Scores.GetValueOrDefault(i);
-            int cr = coRank.TryGetValue(i, out int rank) ? rank : co.Order.Length;
-            Fill(full, u, i, s, cr);
+            Fill(full, u, i, s, coRank[c]);
             var n = nb.Scores.GetValueOrDefault(i);
             int at = RankingFeatures.FullCount(hs) - 4;
             full[at++] = n.Recency;
             full[at++] = n.Readers;
             full[at++] = n.MaxSimilarity;
-            full[at] = nbRank.TryGetValue(i, out int nr) ? nr : nb.Order.Length;
+            full[at] = nbRank[c];
             var row = rows.Slice(c * f, f);
             for (int k = 0; k < f; k++) row[k] = full[_columns[k]];
         }
