@@ -138,20 +138,30 @@ internal sealed class InternedIds
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly List<string> _names = new();
+    private string _last = "";
+    private int _lastIndex = -1;
 
     public InternedIds() => _bySpan = _index.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Distinct ids so far.</summary>
     public int Count => _names.Count;
 
-    /// <summary>The index of <paramref name="id"/>, adding it when new.</summary>
+    /// <summary>
+    /// The index of <paramref name="id"/>, adding it when new. The previous id is checked first: logs are often
+    /// grouped by user or session, and a comparison is cheaper than a hash.
+    /// </summary>
     public int IndexOf(ReadOnlySpan<char> id)
     {
-        if (_bySpan.TryGetValue(id, out int i)) return i;
-        string name = new(id);
-        i = _names.Count;
-        _index.Add(name, i);
-        _names.Add(name);
+        if (_lastIndex >= 0 && id.SequenceEqual(_last)) return _lastIndex;
+        if (!_bySpan.TryGetValue(id, out int i))
+        {
+            string name = new(id);
+            i = _names.Count;
+            _index.Add(name, i);
+            _names.Add(name);
+        }
+        _last = _names[i];
+        _lastIndex = i;
         return i;
     }
 

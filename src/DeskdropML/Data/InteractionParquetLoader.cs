@@ -13,7 +13,8 @@ namespace DeskdropML.Data;
 /// (integers are read as their decimal text); timestamps int32/int64 (Unix seconds or milliseconds by the same unit rule
 /// as the CSV) or strings (parsed like the CSV's text); a weight column any numeric type or a string; an event column a
 /// string. Nullable columns are accepted; a null is an empty value (an error for ids and timestamps).</para>
-/// <para>Streaming and memory model: one row group at a time, its columns in reusable buffers; rows are interned and
+/// <para>Streaming and memory model: two row groups at a time (the next one is decoded on a worker thread while this
+/// one's rows are added), their columns in reusable buffers; rows are interned and
 /// appended to compact columns by <see cref="InteractionLogBuilder"/> (20 bytes per row). Parquet.Net materialises
 /// each string value of a row group as a short-lived character array (it offers no span over its page buffer); these
 /// die young and are never kept.</para>
@@ -66,46 +67,88 @@ public static class InteractionParquetLoader
         }
     }
 
+    /// <summary>
+    /// Reads the row groups in order, decoding group g + 1 on a worker thread while the rows of group g are validated
+    /// and interned here (two buffer sets; only one Parquet read is ever in flight, so the reader is never shared).
+    /// </summary>
     private static InteractionLog Read(string file, ParquetReader reader, InteractionCsvOptions options, Action<long>? progress)
     {
         var fields = reader.Schema.GetDataFields();
         DataField Require(string name, string role) =>
             fields.FirstOrDefault(f => f.Name == name)
             ?? throw new DataFormatException(file, 0, name, $"the {role} column is missing from the Parquet schema (columns: {string.Join(", ", fields.Select(f => f.Name))})");
-        var user = new ParquetColumn(file, Require(options.UserColumn, "user"));
-        var item = new ParquetColumn(file, Require(options.ItemColumn, "item"));
-        var time = new ParquetColumn(file, Require(options.TimeColumn, "timestamp"));
-        ParquetColumn? strength = options.WeightColumn is not null ? new ParquetColumn(file, Require(options.WeightColumn, "weight"))
-            : options.EventColumn is not null ? new ParquetColumn(file, Require(options.EventColumn, "event")) : null;
-        var rows = new InteractionLogBuilder(file, options, user.Name, item.Name, time.Name, strength?.Name, progress);
+        var userField = Require(options.UserColumn, "user");
+        var itemField = Require(options.ItemColumn, "item");
+        var timeField = Require(options.TimeColumn, "timestamp");
+        DataField? strengthField = options.WeightColumn is not null ? Require(options.WeightColumn, "weight")
+            : options.EventColumn is not null ? Require(options.EventColumn, "event") : null;
+        var buffers = new[] { new RowGroupColumns(file, userField, itemField, timeField, strengthField), new RowGroupColumns(file, userField, itemField, timeField, strengthField) };
+        var rows = new InteractionLogBuilder(file, options, userField.Name, itemField.Name, timeField.Name, strengthField?.Name, progress);
 
-        Span<char> userDigits = stackalloc char[24], itemDigits = stackalloc char[24], timeDigits = stackalloc char[24], weightDigits = stackalloc char[32];
+        int groups = reader.RowGroupCount;
+        Task<int>? pending = groups > 0 ? Task.Run(() => buffers[0].Read(reader, 0)) : null;
         long rowNumber = 0;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        try
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                int count = pending!.GetAwaiter().GetResult();
+                var current = buffers[g % 2];
+                int next = g + 1;
+                pending = next < groups ? Task.Run(() => buffers[next % 2].Read(reader, next)) : null;
+                rowNumber = Add(rows, current, count, rowNumber, options.WeightColumn is not null);
+            }
+        }
+        finally
+        {
+            // A failure while adding rows leaves a read in flight: let it finish before the reader is disposed.
+            try { pending?.Wait(); } catch (AggregateException) { }
+        }
+        return rows.ToLog();
+    }
+
+    /// <summary>Validates and appends the rows of one decoded row group; returns the last row number.</summary>
+    private static long Add(InteractionLogBuilder rows, RowGroupColumns columns, int count, long rowNumber, bool weighted)
+    {
+        Span<char> userDigits = stackalloc char[24], itemDigits = stackalloc char[24], timeDigits = stackalloc char[24], weightDigits = stackalloc char[32];
+        var (user, item, time, strength) = (columns.User, columns.Item, columns.Time, columns.Strength);
+        for (int r = 0; r < count; r++)
+        {
+            long line = ++rowNumber;
+            rows.CountRead();
+            var u = user.Text(r, userDigits);
+            var i = item.Text(r, itemDigits);
+            rows.CheckIds(u, 0, i, 0, line);
+            long t = time.TryInteger(r, out long integer) ? rows.Timestamps.FromInteger(integer, line) : rows.Timestamps.Parse(time.Text(r, timeDigits), line, 0);
+            float? s = strength is null ? 1f
+                : weighted && strength.TryNumber(r, out double weight) ? rows.CheckWeight(weight, line)
+                : rows.Strength(strength.Text(r, weightDigits), line, 0);
+            if (s is null) continue;
+            rows.Add(u, i, t, s.Value);
+        }
+        return rowNumber;
+    }
+
+    /// <summary>The columns the loader needs, for one row group at a time.</summary>
+    private sealed class RowGroupColumns(string file, DataField user, DataField item, DataField time, DataField? strength)
+    {
+        public ParquetColumn User { get; } = new(file, user);
+        public ParquetColumn Item { get; } = new(file, item);
+        public ParquetColumn Time { get; } = new(file, time);
+        public ParquetColumn? Strength { get; } = strength is null ? null : new(file, strength);
+
+        /// <summary>Decodes row group <paramref name="g"/> into the buffers; returns its row count.</summary>
+        public int Read(ParquetReader reader, int g)
         {
             using var group = Parquet(file, () => Task.FromResult(reader.OpenRowGroupReader(g)));
             if (group.RowCount > Array.MaxLength) throw new DataFormatException(file, 0, null, $"row group {g} has {group.RowCount:N0} rows, more than one array holds");
             int count = (int)group.RowCount;
-            user.Read(group, count);
-            item.Read(group, count);
-            time.Read(group, count);
-            strength?.Read(group, count);
-            for (int r = 0; r < count; r++)
-            {
-                long line = ++rowNumber;
-                rows.CountRead();
-                var u = user.Text(r, userDigits);
-                var i = item.Text(r, itemDigits);
-                rows.CheckIds(u, 0, i, 0, line);
-                long t = time.TryInteger(r, out long integer) ? rows.Timestamps.FromInteger(integer, line) : rows.Timestamps.Parse(time.Text(r, timeDigits), line, 0);
-                float? s = strength is null ? 1f
-                    : options.WeightColumn is not null && strength.TryNumber(r, out double weight) ? rows.CheckWeight(weight, line)
-                    : rows.Strength(strength.Text(r, weightDigits), line, 0);
-                if (s is null) continue;
-                rows.Add(u, i, t, s.Value);
-            }
+            User.Read(group, count);
+            Item.Read(group, count);
+            Time.Read(group, count);
+            Strength?.Read(group, count);
+            return count;
         }
-        return rows.ToLog();
     }
 
     /// <summary>Runs a Parquet.Net call, turning its failures into a one-line <see cref="DataFormatException"/> naming the file.</summary>
@@ -173,6 +216,13 @@ public static class InteractionParquetLoader
                     _null[r] = !raw[r].HasValue;
                     values[r] = raw[r] is T v ? convert(v) : default!;
                 }
+            }
+            else if (values is T[] direct)
+            {
+                // Same type: read straight into the values.
+                var target = direct.AsMemory(0, count);
+                Parquet(_file, async () => { await group.ReadAsync<T>(_field, target); return 0; });
+                Array.Clear(_null, 0, count);
             }
             else
             {

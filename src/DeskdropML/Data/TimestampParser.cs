@@ -44,13 +44,9 @@ internal sealed class TimestampParser(TimestampUnit unit, string file, string co
     }
 
     /// <summary>An integer timestamp (a typed column of a Parquet file) in the column's unit, checked like a parsed one.</summary>
-    public long FromInteger(long value, long line)
-    {
-        Span<char> digits = stackalloc char[24];
-        value.TryFormat(digits, out int written, default, CultureInfo.InvariantCulture);
-        return FromInteger(value, digits[..written], line, 0);
-    }
+    public long FromInteger(long value, long line) => FromInteger(value, default, line, 0);
 
+    /// <summary>Converts an integer to seconds; <paramref name="text"/> (empty for typed columns) is only used in messages.</summary>
     private long FromInteger(long value, ReadOnlySpan<char> text, long line, int position)
     {
         bool millis = value >= MillisecondThreshold || value <= -MillisecondThreshold;
@@ -61,17 +57,20 @@ internal sealed class TimestampParser(TimestampUnit unit, string file, string co
             {
                 _fileUnit = seen;
                 _unitLine = line;
-                _unitExample = text.ToString();
+                _unitExample = Shown(value, text);
             }
             else if (seen != _fileUnit)
-                throw Bad(line, position, $"{Short(text)} looks like Unix {Name(seen)} but the column is in {Name(_fileUnit)} " +
+                throw Bad(line, position, $"{Short(Shown(value, text))} looks like Unix {Name(seen)} but the column is in {Name(_fileUnit)} " +
                     $"(line {_unitLine}: {Short(_unitExample!)}); a file must use one unit — give the unit explicitly (--time-unit s|ms) if this is intended");
         }
         long seconds = _fileUnit == TimestampUnit.Milliseconds ? Math.DivRem(value, 1000, out long rem) - (rem < 0 ? 1 : 0) : value;
         if (seconds is < MinSeconds or > MaxSeconds)
-            throw Bad(line, position, $"{Short(text)} is outside the years 0001-9999 as Unix {Name(_fileUnit == TimestampUnit.Auto ? TimestampUnit.Seconds : _fileUnit)}");
+            throw Bad(line, position, $"{Short(Shown(value, text))} is outside the years 0001-9999 as Unix {Name(_fileUnit == TimestampUnit.Auto ? TimestampUnit.Seconds : _fileUnit)}");
         return seconds;
     }
+
+    private static string Shown(long value, ReadOnlySpan<char> text) =>
+        text.IsEmpty ? value.ToString(CultureInfo.InvariantCulture) : text.ToString();
 
     private DataFormatException Bad(long line, int position, string problem) => new(file, line, column, problem, position);
 
