@@ -56,10 +56,10 @@ public sealed class InteractionDataset
     /// <summary>Builds the dataset from a log.</summary>
     /// <remarks>
     /// Algorithm and memory model: the log's rows are grouped by user in ordinal order of the user ids with a
-    /// counting sort (one <c>int</c> per row), and within a user sorted by (ordinal item rank, file position), so
-    /// each (user, item) pair is a run of consecutive rows in file order: its strength is summed in file order and its
-    /// time is that of the run's last row. Pairs come out already in CSR order (users, then items, ordinal), so no
-    /// hash of pairs and no sort of pairs is needed. Transient memory: 4 bytes per row plus 16 bytes per kept pair,
+    /// counting sort of one 8-byte key per row, (ordinal item rank, file position), and the keys are sorted within each
+    /// user, so each (user, item) pair is a run of consecutive keys in file order: its strength is summed in file order
+    /// and its time is that of the run's last row. Pairs come out already in CSR order (users, then items, ordinal), so
+    /// no hash of pairs and no sort of pairs is needed. Transient memory: 8 bytes per row plus 20 bytes per kept pair,
     /// on top of the log and the resulting matrices. O(rows + distinct ids · log distinct ids) time.
     /// </remarks>
     public static InteractionDataset Build(InteractionLog log, DatasetOptions options)
@@ -78,29 +78,16 @@ public sealed class InteractionDataset
         var (userRank, usersByRank) = OrdinalRanks(log.UserNames);
         var (itemRank, itemsByRank) = OrdinalRanks(log.ItemNames);
 
-        // 2. Rows grouped by user rank (stable: file order within a user), then by (item rank, file order) within a user.
+        // 2. One key per row, (item rank << 32 | row), grouped by user rank with a counting sort (stable, so file order
+        //    within a user), then sorted within each user: equal high halves are a pair's rows, in file order.
         var userStart = new int[userCount + 1];
         foreach (int u in rowUser) userStart[userRank[u] + 1]++;
-        int longest = 0;
-        for (int u = 0; u < userCount; u++)
-        {
-            longest = Math.Max(longest, userStart[u + 1]);
-            userStart[u + 1] += userStart[u];
-        }
-        var order = new int[n];
+        for (int u = 0; u < userCount; u++) userStart[u + 1] += userStart[u];
+        var keys = new long[n];
         var next = userStart.AsSpan(0, userCount).ToArray();
-        for (int r = 0; r < n; r++) order[next[userRank[rowUser[r]]]++] = r;
+        for (int r = 0; r < n; r++) keys[next[userRank[rowUser[r]]]++] = ((long)itemRank[rowItem[r]] << 32) | (uint)r;
         next = null;
-        var keys = new long[longest];
-        for (int u = 0; u < userCount; u++)
-        {
-            var rows = order.AsSpan(userStart[u], userStart[u + 1] - userStart[u]);
-            var key = keys.AsSpan(0, rows.Length);
-            for (int j = 0; j < rows.Length; j++) key[j] = ((long)itemRank[rowItem[rows[j]]] << 32) | (uint)rows[j];
-            key.Sort();
-            for (int j = 0; j < rows.Length; j++) rows[j] = (int)key[j];
-        }
-        keys = null;
+        for (int u = 0; u < userCount; u++) keys.AsSpan(userStart[u], userStart[u + 1] - userStart[u]).Sort();
 
         // 3. Distinct items per user; keep users with enough; mark the items of their pairs.
         var keepUser = new bool[userCount];
@@ -111,7 +98,7 @@ public sealed class InteractionDataset
         for (int u = 0; u < userCount; u++)
         {
             int end = userStart[u + 1], distinct = 0;
-            for (int j = userStart[u]; j < end; j = RunEnd(order, rowItem, j, end)) distinct++;
+            for (int j = userStart[u]; j < end; j = RunEnd(keys, j, end)) distinct++;
             if (distinct < options.MinItemsPerUser) continue;
             keepUser[u] = true;
             usersKept++;
@@ -119,9 +106,9 @@ public sealed class InteractionDataset
             rowsKept += end - userStart[u];
             for (int j = userStart[u]; j < end;)
             {
-                int runEnd = RunEnd(order, rowItem, j, end);
-                keptItem[itemRank[rowItem[order[j]]]] = true;
-                long t = rowTime[order[runEnd - 1]];
+                int runEnd = RunEnd(keys, j, end);
+                keptItem[ItemRank(keys[j])] = true;
+                long t = rowTime[Row(keys[runEnd - 1])];
                 tMin = Math.Min(tMin, t);
                 tMax = Math.Max(tMax, t);
                 j = runEnd;
@@ -146,6 +133,7 @@ public sealed class InteractionDataset
         var pairItem = new int[keptPairs];
         var pairValue = new float[keptPairs];
         var pairTime = new long[keptPairs];
+        bool log2 = options.Smoothing == StrengthSmoothing.Log2OnePlus;
         int p = 0, keptIndex = 0;
         for (int u = 0; u < userCount; u++)
         {
@@ -153,18 +141,19 @@ public sealed class InteractionDataset
             int end = userStart[u + 1];
             for (int j = userStart[u]; j < end;)
             {
-                int runEnd = RunEnd(order, rowItem, j, end);
+                int runEnd = RunEnd(keys, j, end);
                 double sum = 0;
-                for (int k = j; k < runEnd; k++) sum += rowStrength[order[k]];
+                for (int k = j; k < runEnd; k++) sum += rowStrength[Row(keys[k])];
                 pairUser[p] = keptIndex;
-                pairItem[p] = itemIndexOfRank[itemRank[rowItem[order[j]]]];
-                pairValue[p] = options.Smoothing == StrengthSmoothing.Log2OnePlus ? (float)Math.Log2(1 + sum) : (float)sum;
-                pairTime[p] = rowTime[order[runEnd - 1]];
+                pairItem[p] = itemIndexOfRank[ItemRank(keys[j])];
+                pairValue[p] = log2 ? (float)Math.Log2(1 + sum) : (float)sum;
+                pairTime[p] = rowTime[Row(keys[runEnd - 1])];
                 p++;
                 j = runEnd;
             }
             keptIndex++;
         }
+        keys = null;
 
         // 5. Train (before the split) and test matrices.
         var (trainMatrix, trainTimes) = SplitPairs(pairUser, pairItem, pairValue, pairTime, split, train: true, users.Count, items.Count);
@@ -183,14 +172,18 @@ public sealed class InteractionDataset
         return new InteractionDataset(users, items, trainMatrix, trainTimes, testMatrix, testTimes, summary);
     }
 
-    /// <summary>The end of the run of rows with the same item that starts at <paramref name="j"/> in <paramref name="order"/>.</summary>
-    private static int RunEnd(int[] order, ReadOnlySpan<int> rowItem, int j, int end)
+    /// <summary>The end of the run of keys with the same item rank that starts at <paramref name="j"/>.</summary>
+    private static int RunEnd(long[] keys, int j, int end)
     {
-        int item = rowItem[order[j]];
+        long item = keys[j] >> 32;
         int k = j + 1;
-        while (k < end && rowItem[order[k]] == item) k++;
+        while (k < end && keys[k] >> 32 == item) k++;
         return k;
     }
+
+    private static int ItemRank(long key) => (int)(key >> 32);
+
+    private static int Row(long key) => (int)(uint)key;
 
     /// <summary>Rank of each id in ordinal order (by first-seen index), and the ids in that order.</summary>
     private static (int[] RankOf, string[] ByRank) OrdinalRanks(ReadOnlySpan<string> names)
