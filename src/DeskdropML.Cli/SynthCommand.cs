@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DeskdropML.Data.Synthetic;
+using DeskdropML.Memory;
 using Spectre.Console;
 
 namespace DeskdropML.Cli;
@@ -55,6 +56,8 @@ internal static class SynthCommand
             foreach (var path in new[] { csvPath, parquetPath })
                 if (path is not null) OutputPaths.CheckFile("--out", path, Array.Empty<string>());
 
+            MemoryBudget.Require($"a synthetic log of {options.Users:N0} users and {options.Items:N0} items", "--users/--items",
+                $"{options.Users}/{options.Items}", SyntheticLogGenerator.EstimatedBytes(options, parquetPath is not null), Math.Max(options.Users, options.Items));
             var generator = new SyntheticLogGenerator(options);
             var clock = Stopwatch.StartNew();
             output.Human.MarkupLine($"[grey]Writing {Markup.Escape(string.Join(" and ", new[] { csvPath, parquetPath }.OfType<string>()))}...[/]");

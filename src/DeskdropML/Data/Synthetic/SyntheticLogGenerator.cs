@@ -1,3 +1,4 @@
+using DeskdropML.Memory;
 using DeskdropML.Persistence;
 
 namespace DeskdropML.Data.Synthetic;
@@ -37,15 +38,29 @@ public sealed class SyntheticLogGenerator
 
     /// <summary>A generator for <paramref name="options"/> (validated here).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (named).</exception>
+    /// <exception cref="MemoryBudgetException">The run would not fit in the memory limit (<see cref="EstimatedBytes"/>).</exception>
     public SyntheticLogGenerator(SyntheticLogOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _o = options;
+        MemoryBudget.Require($"a synthetic log of {options.Users:N0} users and {options.Items:N0} items", nameof(options.Users), options.Users,
+            EstimatedBytes(options, parquet: true), Math.Max(options.Users, options.Items));
         _eventNames = options.EventMix.Select(e => e.Key).ToArray();
         double total = options.EventMix.Sum(e => e.Value), sum = 0;
         _eventCumulative = options.EventMix.Select(e => (sum += e.Value) / total).ToArray();
         _eventCumulative[^1] = 1.0;
+    }
+
+    /// <summary>
+    /// Estimated bytes a run needs (the memory model above): 8 per user, about 96 per item (topic, rank, weight,
+    /// publish time, the global and per-topic alias tables), 16 MiB of blocks and buffers, and 128 MiB more for the
+    /// Parquet row group being assembled.
+    /// </summary>
+    public static double EstimatedBytes(SyntheticLogOptions options, bool parquet)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return 8.0 * options.Users + 96.0 * options.Items + (16 << 20) + (parquet ? 128 << 20 : 0);
     }
 
     /// <summary>Event type names, indexed by the event numbers of the generated rows.</summary>
