@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DeskdropML.Data;
+using Spectre.Console;
 
 namespace DeskdropML.Cli;
 
@@ -9,7 +10,7 @@ internal sealed class CommonOptions
 {
     public readonly Option<string> Data = new("--data") { Description = "Folder holding the Deskdrop files", DefaultValueFactory = _ => "notebooks-data" };
     public readonly Option<string> Benchmark = new("--benchmark") { Description = "deskdrop | deskdrop-text", DefaultValueFactory = _ => "deskdrop" };
-    public readonly Option<string?> Interactions = new("--interactions") { Description = "A generic interactions CSV (plain or .gz) instead of the Deskdrop files" };
+    public readonly Option<string?> Interactions = new("--interactions") { Description = "A generic interactions file instead of the Deskdrop files: CSV (plain or .gz) or Parquet (.parquet)" };
     public readonly Option<string> UserCol = new("--user-col") { Description = "User id column of --interactions", DefaultValueFactory = _ => "user" };
     public readonly Option<string> ItemCol = new("--item-col") { Description = "Item id column of --interactions", DefaultValueFactory = _ => "item" };
     public readonly Option<string> TimeCol = new("--time-col") { Description = "Timestamp column of --interactions (Unix seconds or ISO 8601)", DefaultValueFactory = _ => "timestamp" };
@@ -110,15 +111,28 @@ internal sealed class CommonOptions
         };
         if (csv.WeightColumn is not null && csv.EventColumn is not null)
             throw new CliUsageException("give either --weight-col or --event-col, not both");
-        var log = output.Status($"Loading {file}", () => InteractionCsvLoader.Load(file, csv));
+        var statistics = new LoadStatistics();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Progress(long rows)
+        {
+            statistics.Sample();
+            double rate = rows / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+            output.Human.MarkupLine($"[grey]  {rows.ToString("N0", CultureInfo.InvariantCulture)} rows read ({rate.ToString("N0", CultureInfo.InvariantCulture)} rows/s)[/]");
+        }
+        var log = output.Status($"Loading {file}", () => InteractionLogLoader.Load(file, csv, Progress));
+        statistics.LoadSeconds = clock.Elapsed.TotalSeconds;
+        statistics.Sample();
+        clock.Restart();
         var dataset = output.Status("Building train/test matrices", () => InteractionDataset.Build(log, new DatasetOptions
         {
             MinItemsPerUser = minItems,
             SplitTime = split,
             TestFraction = fraction,
         }));
+        statistics.BuildSeconds = clock.Elapsed.TotalSeconds;
+        statistics.Sample();
         return new LoadedData(Path.GetFileName(file), dataset, log.Report, Array.Empty<Article>())
-            { Log = log, MinItems = minItems, TestFraction = perUserFraction };
+            { Log = log, MinItems = minItems, TestFraction = perUserFraction, Statistics = statistics };
     }
 
     private static DeskdropBenchmarkKind ParseBenchmark(string name)
@@ -142,4 +156,7 @@ internal sealed record LoadedData(string Name, InteractionDataset Dataset, LoadR
 
     /// <summary>--test-fraction when it is a per-user holdout fraction.</summary>
     public double? TestFraction { get; init; }
+
+    /// <summary>Load times and memory peaks (--interactions only).</summary>
+    public LoadStatistics? Statistics { get; init; }
 }

@@ -46,6 +46,14 @@ internal static class DataCommand
                 ["rows_rejected"] = data.Report.RowsRejected,
                 ["rejected_by_reason"] = rejected,
             };
+            if (data.Statistics is { } stats)
+            {
+                json["load_seconds"] = stats.LoadSeconds;
+                json["rows_per_second"] = (long)Math.Round(data.Report.RowsRead / Math.Max(1e-9, stats.LoadSeconds));
+                json["build_seconds"] = stats.BuildSeconds;
+                json["peak_managed_bytes"] = stats.PeakManagedBytes;
+                json["peak_working_set_bytes"] = LoadStatistics.PeakWorkingSetBytes();
+            }
             if (setup is not null) json["folds"] = FoldsJson(setup);
             output.WriteJson(json);
             if (setup is not null) WriteFolds(output, setup);

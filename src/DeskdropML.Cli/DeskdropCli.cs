@@ -30,6 +30,7 @@ public static class DeskdropCli
         root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create());
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

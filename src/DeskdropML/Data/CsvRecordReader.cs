@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Unicode;
 
 namespace DeskdropML.Data;
@@ -34,7 +33,9 @@ public sealed class CsvRecordReader : IDisposable
     private long _line = 1;
     private long _consumedBase;
     private long _lineStart;
-    private readonly StringBuilder _field = new();
+    private char[] _record = new char[256];
+    private int _recordLength;
+    private int[] _fieldBounds = new int[32];
     private readonly List<string> _fields = new();
     private readonly List<int> _fieldPositions = new();
 
@@ -107,9 +108,22 @@ public sealed class CsvRecordReader : IDisposable
     /// are not UTF-8, or the gzip data is damaged.</exception>
     public IReadOnlyList<string>? ReadRecord()
     {
+        if (!ReadFields()) return null;
+        _fields.Clear();
+        for (int i = 0; i < FieldCount; i++) _fields.Add(new string(Field(i)));
+        return _fields;
+    }
+
+    /// <summary>
+    /// Reads the next record without allocating: its fields are then <see cref="Field"/>(0 .. <see cref="FieldCount"/> − 1),
+    /// spans over a buffer owned by the reader, valid until the next call. Returns false at the end of the file.
+    /// Same grammar and errors as <see cref="ReadRecord"/>.
+    /// </summary>
+    public bool ReadFields()
+    {
         while (true)
         {
-            if (!EnsureData()) return null;
+            if (!EnsureData()) return false;
             // Skip empty lines (a lone line break) between records.
             char first = _buffer[_position];
             if (first == '\n') { _position++; NewLine(); continue; }
@@ -117,10 +131,11 @@ public sealed class CsvRecordReader : IDisposable
             break;
         }
         RecordLine = _line;
-        _fields.Clear();
+        _recordLength = 0;
+        FieldCount = 0;
         _fieldPositions.Clear();
-        _field.Clear();
         _fieldPositions.Add(CurrentPosition);
+        int fieldStart = 0;
         bool quoted = false;
         bool fieldWasQuoted = false;
         while (true)
@@ -129,50 +144,99 @@ public sealed class CsvRecordReader : IDisposable
             {
                 if (quoted)
                     throw new DataFormatException(FilePath, RecordLine, null, "a quoted field is not closed before the end of the file", _fieldPositions[^1]);
-                _fields.Add(_field.ToString());
-                return _fields;
+                EndField(fieldStart);
+                return true;
             }
             char c = _buffer[_position++];
             if (quoted)
             {
                 if (c == '"')
                 {
-                    if (EnsureData() && _buffer[_position] == '"') { _field.Append('"'); _position++; }
+                    if (EnsureData() && _buffer[_position] == '"') { Append('"'); _position++; }
                     else quoted = false;
                 }
                 else
                 {
                     if (c == '\n') NewLine();
-                    _field.Append(c);
+                    Append(c);
+                    AppendRun(QuotedSpecials);
                 }
                 continue;
             }
             switch (c)
             {
                 case ',':
-                    _fields.Add(_field.ToString());
-                    _field.Clear();
+                    EndField(fieldStart);
+                    fieldStart = _recordLength;
                     _fieldPositions.Add(CurrentPosition);
                     fieldWasQuoted = false;
                     break;
-                case '"' when _field.Length == 0 && !fieldWasQuoted:
+                case '"' when _recordLength == fieldStart && !fieldWasQuoted:
                     quoted = true;
                     fieldWasQuoted = true;
                     break;
                 case '\r':
                     if (EnsureData() && _buffer[_position] == '\n') _position++;
                     NewLine();
-                    _fields.Add(_field.ToString());
-                    return _fields;
+                    EndField(fieldStart);
+                    return true;
                 case '\n':
                     NewLine();
-                    _fields.Add(_field.ToString());
-                    return _fields;
+                    EndField(fieldStart);
+                    return true;
                 default:
-                    _field.Append(c);
+                    Append(c);
+                    AppendRun(UnquotedSpecials);
                     break;
             }
         }
+    }
+
+    /// <summary>The number of fields of the record last read by <see cref="ReadFields"/>.</summary>
+    public int FieldCount { get; private set; }
+
+    /// <summary>Field <paramref name="index"/> of the record last read by <see cref="ReadFields"/> (valid until the next read).</summary>
+    public ReadOnlySpan<char> Field(int index)
+    {
+        if ((uint)index >= (uint)FieldCount) throw new ArgumentOutOfRangeException(nameof(index), index, $"The record has {FieldCount} fields.");
+        int start = _fieldBounds[2 * index];
+        return _record.AsSpan(start, _fieldBounds[2 * index + 1] - start);
+    }
+
+    private static readonly SearchValues<char> UnquotedSpecials = SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> QuotedSpecials = SearchValues.Create("\"\n");
+
+    /// <summary>Copies the characters up to the next special one (or the end of the buffer) into the record.</summary>
+    private void AppendRun(SearchValues<char> specials)
+    {
+        var rest = _buffer.AsSpan(_position, _length - _position);
+        int run = rest.IndexOfAny(specials);
+        if (run < 0) run = rest.Length;
+        if (run == 0) return;
+        EnsureRecordCapacity(run);
+        rest[..run].CopyTo(_record.AsSpan(_recordLength));
+        _recordLength += run;
+        _position += run;
+    }
+
+    private void Append(char c)
+    {
+        if (_recordLength == _record.Length) EnsureRecordCapacity(1);
+        _record[_recordLength++] = c;
+    }
+
+    private void EnsureRecordCapacity(int more)
+    {
+        if (_recordLength + more <= _record.Length) return;
+        Array.Resize(ref _record, Math.Max(_record.Length * 2, _recordLength + more));
+    }
+
+    private void EndField(int start)
+    {
+        if (2 * FieldCount + 2 > _fieldBounds.Length) Array.Resize(ref _fieldBounds, _fieldBounds.Length * 2);
+        _fieldBounds[2 * FieldCount] = start;
+        _fieldBounds[2 * FieldCount + 1] = _recordLength;
+        FieldCount++;
     }
 
     /// <summary>

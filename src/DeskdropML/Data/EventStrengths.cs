@@ -16,6 +16,7 @@ public enum UnknownEventPolicy
 public sealed class EventStrengths
 {
     private readonly Dictionary<string, float> _strengths;
+    private readonly Dictionary<string, float>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     /// <summary>Creates a table from (event type, strength) pairs.</summary>
     /// <exception cref="ArgumentException">A strength is negative, NaN or infinite.</exception>
@@ -29,6 +30,7 @@ public sealed class EventStrengths
                 throw new ArgumentException($"Strength of event '{name}' must be a finite number >= 0; got {value}.", nameof(strengths));
             _strengths[name] = value;
         }
+        _bySpan = _strengths.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>
@@ -48,4 +50,7 @@ public sealed class EventStrengths
 
     /// <summary>Looks up the strength of an event type.</summary>
     public bool TryGetStrength(string eventType, out float strength) => _strengths.TryGetValue(eventType, out strength);
+
+    /// <summary>Looks up the strength of an event type given as characters (no string is allocated).</summary>
+    public bool TryGetStrength(ReadOnlySpan<char> eventType, out float strength) => _bySpan.TryGetValue(eventType, out strength);
 }

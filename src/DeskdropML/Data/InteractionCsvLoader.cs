@@ -17,21 +17,30 @@ namespace DeskdropML.Data;
 public static class InteractionCsvLoader
 {
     /// <summary>Loads the file at <paramref name="path"/>.</summary>
-    public static InteractionLog Load(string path, InteractionCsvOptions? options = null)
+    public static InteractionLog Load(string path, InteractionCsvOptions? options = null) => Load(path, options, progress: null);
+
+    /// <summary>
+    /// Loads the file at <paramref name="path"/>, calling <paramref name="progress"/> with the number of data rows
+    /// read so far every 2^20 rows.
+    /// </summary>
+    public static InteractionLog Load(string path, InteractionCsvOptions? options, Action<long>? progress)
     {
         using var reader = new CsvRecordReader(path);
-        return Load(reader, options);
+        return Load(reader, options, progress);
     }
 
     /// <summary>Loads from an open reader (its name is used in errors).</summary>
-    public static InteractionLog Load(CsvRecordReader reader, InteractionCsvOptions? options = null)
+    public static InteractionLog Load(CsvRecordReader reader, InteractionCsvOptions? options = null) => Load(reader, options, progress: null);
+
+    /// <summary>Loads from an open reader (its name is used in errors), reporting progress as <see cref="Load(string, InteractionCsvOptions?, Action{long}?)"/>.</summary>
+    public static InteractionLog Load(CsvRecordReader reader, InteractionCsvOptions? options, Action<long>? progress)
     {
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new InteractionCsvOptions();
         options.Validate();
         try
         {
-            return Read(reader, options);
+            return Read(reader, options, progress);
         }
         catch (DataFormatException e) when (reader.IsCompressed)
         {
@@ -41,7 +50,11 @@ public static class InteractionCsvLoader
         }
     }
 
-    private static InteractionLog Read(CsvRecordReader reader, InteractionCsvOptions options)
+    /// <summary>
+    /// Streams the records: fields are spans over the reader's buffer, parsed in place; ids are interned by
+    /// <see cref="InteractionLogBuilder"/>, so a row allocates nothing unless it brings a new id.
+    /// </summary>
+    private static InteractionLog Read(CsvRecordReader reader, InteractionCsvOptions options, Action<long>? progress)
     {
         string file = reader.FilePath;
 
@@ -54,63 +67,26 @@ public static class InteractionCsvLoader
         int timeCol = Require(file, columns, options.TimeColumn, "timestamp");
         int weightCol = options.WeightColumn is null ? -1 : Require(file, columns, options.WeightColumn, "weight");
         int eventCol = options.EventColumn is null ? -1 : Require(file, columns, options.EventColumn, "event");
-        var timestamps = new TimestampParser(options.TimeUnit, file, header[timeCol]);
+        int strengthCol = weightCol >= 0 ? weightCol : eventCol;
+        var rows = new InteractionLogBuilder(file, options, header[userCol], header[itemCol], header[timeCol],
+            strengthCol >= 0 ? header[strengthCol] : null, progress);
 
-        var users = new List<string>();
-        var items = new List<string>();
-        var times = new List<long>();
-        var strengths = new List<float>();
-        var rejected = new Dictionary<string, long>(StringComparer.Ordinal);
-        long read = 0;
-        // Ids repeat a lot: intern them per load so a large log keeps one string per distinct id.
-        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
-
-        IReadOnlyList<string>? row;
-        while ((row = reader.ReadRecord()) is not null)
+        while (reader.ReadFields())
         {
-            read++;
+            rows.CountRead();
             long line = reader.RecordLine;
-            if (row.Count != width)
-                throw new DataFormatException(file, line, null, $"the row has {row.Count} fields but the header has {width}");
+            if (reader.FieldCount != width)
+                throw new DataFormatException(file, line, null, $"the row has {reader.FieldCount} fields but the header has {width}");
 
-            string user = row[userCol];
-            string item = row[itemCol];
-            if (user.Length == 0) throw new DataFormatException(file, line, header[userCol], "the user id is empty", reader.FieldPosition(userCol));
-            if (item.Length == 0) throw new DataFormatException(file, line, header[itemCol], "the item id is empty", reader.FieldPosition(itemCol));
-            long time = timestamps.Parse(row[timeCol], line, reader.FieldPosition(timeCol));
-
-            float strength = 1f;
-            if (weightCol >= 0)
-            {
-                string text = row[weightCol];
-                if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out strength) || !float.IsFinite(strength) || strength < 0)
-                    throw new DataFormatException(file, line, header[weightCol], $"'{Shorten(text)}' is not a finite number >= 0", reader.FieldPosition(weightCol));
-            }
-            else if (eventCol >= 0)
-            {
-                string ev = row[eventCol];
-                if (!options.EventStrengths.TryGetStrength(ev, out strength))
-                {
-                    if (options.UnknownEvents == UnknownEventPolicy.Skip)
-                    {
-                        string reason = $"unknown event type '{Shorten(ev)}' (skipped)";
-                        rejected[reason] = rejected.GetValueOrDefault(reason) + 1;
-                        continue;
-                    }
-                    throw new DataFormatException(file, line, header[eventCol],
-                        $"unknown event type '{Shorten(ev)}' (known: {string.Join(", ", options.EventStrengths.EventTypes)}; map it or skip unknown events)",
-                        reader.FieldPosition(eventCol));
-                }
-            }
-
-            users.Add(Intern(pool, user));
-            items.Add(Intern(pool, item));
-            times.Add(time);
-            strengths.Add(strength);
+            var user = reader.Field(userCol);
+            var item = reader.Field(itemCol);
+            rows.CheckIds(user, reader.FieldPosition(userCol), item, reader.FieldPosition(itemCol), line);
+            long time = rows.Timestamps.Parse(reader.Field(timeCol), line, reader.FieldPosition(timeCol));
+            float? strength = strengthCol < 0 ? 1f : rows.Strength(reader.Field(strengthCol), line, reader.FieldPosition(strengthCol));
+            if (strength is null) continue;
+            rows.Add(user, item, time, strength.Value);
         }
-
-        var report = new LoadReport(file, read, users.Count, rejected);
-        return new InteractionLog(users.ToArray(), items.ToArray(), times.ToArray(), strengths.ToArray(), report);
+        return rows.ToLog();
     }
 
     internal static Dictionary<string, int> HeaderIndex(CsvRecordReader reader, string[] header)
@@ -131,13 +107,6 @@ public static class InteractionCsvLoader
         if (columns.TryGetValue(name, out int i)) return i;
         throw new DataFormatException(file, 1, name,
             $"the {role} column is missing from the header (columns: {string.Join(", ", columns.Keys)})");
-    }
-
-    private static string Intern(Dictionary<string, string> pool, string s)
-    {
-        if (pool.TryGetValue(s, out var existing)) return existing;
-        pool[s] = s;
-        return s;
     }
 
     internal static string Shorten(string s) => DataText.Show(s);

@@ -54,97 +54,115 @@ public sealed class InteractionDataset
     public DatasetSummary Summary { get; }
 
     /// <summary>Builds the dataset from a log.</summary>
+    /// <remarks>
+    /// Algorithm and memory model: the log's rows are grouped by user in ordinal order of the user ids with a
+    /// counting sort of one 8-byte key per row, (ordinal item rank, file position), and the keys are sorted within each
+    /// user, so each (user, item) pair is a run of consecutive keys in file order: its strength is summed in file order
+    /// and its time is that of the run's last row. Pairs come out already in CSR order (users, then items, ordinal), so
+    /// no hash of pairs and no sort of pairs is needed. Transient memory: 8 bytes per row plus 20 bytes per kept pair,
+    /// on top of the log and the resulting matrices. O(rows + distinct ids · log distinct ids) time.
+    /// </remarks>
     public static InteractionDataset Build(InteractionLog log, DatasetOptions options)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         int n = log.Count;
+        var rowUser = log.UserOfRow;
+        var rowItem = log.ItemOfRow;
+        var rowTime = log.TimestampSpan;
+        var rowStrength = log.StrengthSpan;
+        int userCount = log.UserNames.Length;
 
-        // 1. Provisional dense ids in first-seen order.
-        var userIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var itemIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var userNames = new List<string>();
-        var itemNames = new List<string>();
-        var rowUser = new int[n];
-        var rowItem = new int[n];
-        for (int r = 0; r < n; r++)
-        {
-            rowUser[r] = IdOf(userIds, userNames, log.Users[r]);
-            rowItem[r] = IdOf(itemIds, itemNames, log.Items[r]);
-        }
+        // 1. Ordinal ranks of the ids.
+        var (userRank, usersByRank) = OrdinalRanks(log.UserNames);
+        var (itemRank, itemsByRank) = OrdinalRanks(log.ItemNames);
 
-        // 2. Pairs: summed strength, timestamp of the last row in file order, distinct items per user.
-        var pairOf = new Dictionary<long, int>();
-        var pairUser = new List<int>();
-        var pairItem = new List<int>();
-        var pairSum = new List<double>();
-        var pairTime = new List<long>();
-        var rowPair = new int[n];
-        var itemsPerUser = new int[userNames.Count];
-        for (int r = 0; r < n; r++)
-        {
-            long key = ((long)rowUser[r] << 32) | (uint)rowItem[r];
-            if (!pairOf.TryGetValue(key, out int p))
-            {
-                p = pairUser.Count;
-                pairOf.Add(key, p);
-                pairUser.Add(rowUser[r]);
-                pairItem.Add(rowItem[r]);
-                pairSum.Add(0);
-                pairTime.Add(0);
-                itemsPerUser[rowUser[r]]++;
-            }
-            rowPair[r] = p;
-            pairSum[p] += log.Strengths[r];
-            pairTime[p] = log.Timestamps[r];
-        }
+        // 2. One key per row, (item rank << 32 | row), grouped by user rank with a counting sort (stable, so file order
+        //    within a user), then sorted within each user: equal high halves are a pair's rows, in file order.
+        var userStart = new int[userCount + 1];
+        foreach (int u in rowUser) userStart[userRank[u] + 1]++;
+        for (int u = 0; u < userCount; u++) userStart[u + 1] += userStart[u];
+        var keys = new long[n];
+        var next = userStart.AsSpan(0, userCount).ToArray();
+        for (int r = 0; r < n; r++) keys[next[userRank[rowUser[r]]]++] = ((long)itemRank[rowItem[r]] << 32) | (uint)r;
+        next = null;
+        for (int u = 0; u < userCount; u++) keys.AsSpan(userStart[u], userStart[u + 1] - userStart[u]).Sort();
 
-        // 3. Keep users with enough distinct items.
-        var keepUser = new bool[userNames.Count];
-        int usersKept = 0;
-        for (int u = 0; u < keepUser.Length; u++)
-            if (itemsPerUser[u] >= options.MinItemsPerUser) { keepUser[u] = true; usersKept++; }
+        // 3. Distinct items per user; keep users with enough; mark the items of their pairs.
+        var keepUser = new bool[userCount];
+        var keptItem = new bool[itemsByRank.Length];
+        int usersKept = 0, keptPairs = 0;
         long rowsKept = 0;
-        for (int r = 0; r < n; r++) if (keepUser[rowUser[r]]) rowsKept++;
-
-        // 4. Maps over kept users and the items of their pairs, ordinal order.
-        var keptItem = new bool[itemNames.Count];
         long tMin = long.MaxValue, tMax = long.MinValue;
-        int keptPairs = 0;
-        for (int p = 0; p < pairUser.Count; p++)
+        for (int u = 0; u < userCount; u++)
         {
-            if (!keepUser[pairUser[p]]) continue;
-            keptItem[pairItem[p]] = true;
-            keptPairs++;
-            tMin = Math.Min(tMin, pairTime[p]);
-            tMax = Math.Max(tMax, pairTime[p]);
+            int end = userStart[u + 1], distinct = 0;
+            for (int j = userStart[u]; j < end; j = RunEnd(keys, j, end)) distinct++;
+            if (distinct < options.MinItemsPerUser) continue;
+            keepUser[u] = true;
+            usersKept++;
+            keptPairs += distinct;
+            rowsKept += end - userStart[u];
+            for (int j = userStart[u]; j < end;)
+            {
+                int runEnd = RunEnd(keys, j, end);
+                keptItem[ItemRank(keys[j])] = true;
+                long t = rowTime[Row(keys[runEnd - 1])];
+                tMin = Math.Min(tMin, t);
+                tMax = Math.Max(tMax, t);
+                j = runEnd;
+            }
         }
-        var users = new IdMap(SortedNames(userNames, keepUser));
-        var items = new IdMap(SortedNames(itemNames, keptItem));
-        var userIndex = Reindex(userNames, keepUser, users);
-        var itemIndex = Reindex(itemNames, keptItem, items);
+        var keptUserNames = new List<string>(usersKept);
+        for (int u = 0; u < userCount; u++) if (keepUser[u]) keptUserNames.Add(usersByRank[u]);
+        var itemIndexOfRank = new int[itemsByRank.Length];
+        var keptItemNames = new List<string>();
+        for (int i = 0; i < itemsByRank.Length; i++)
+        {
+            itemIndexOfRank[i] = keptItem[i] ? keptItemNames.Count : -1;
+            if (keptItem[i]) keptItemNames.Add(itemsByRank[i]);
+        }
+        var users = new IdMap(keptUserNames);
+        var items = new IdMap(keptItemNames);
 
         long split = options.SplitTime ?? (keptPairs == 0 ? 0 : TimeSplit.AtFraction(tMin, tMax, 1 - options.TestFraction!.Value));
 
-        // 5. Triplets for train and test.
-        var train = new PairBuffer();
-        var test = new PairBuffer();
-        for (int p = 0; p < pairUser.Count; p++)
+        // 4. Pairs in CSR order: summed strength in file order, time of the last row in file order.
+        var pairUser = new int[keptPairs];
+        var pairItem = new int[keptPairs];
+        var pairValue = new float[keptPairs];
+        var pairTime = new long[keptPairs];
+        bool log2 = options.Smoothing == StrengthSmoothing.Log2OnePlus;
+        int p = 0, keptIndex = 0;
+        for (int u = 0; u < userCount; u++)
         {
-            if (!keepUser[pairUser[p]]) continue;
-            double sum = pairSum[p];
-            float strength = options.Smoothing == StrengthSmoothing.Log2OnePlus ? (float)Math.Log2(1 + sum) : (float)sum;
-            var target = pairTime[p] < split ? train : test;
-            target.Add(userIndex[pairUser[p]], itemIndex[pairItem[p]], strength, pairTime[p]);
+            if (!keepUser[u]) continue;
+            int end = userStart[u + 1];
+            for (int j = userStart[u]; j < end;)
+            {
+                int runEnd = RunEnd(keys, j, end);
+                double sum = 0;
+                for (int k = j; k < runEnd; k++) sum += rowStrength[Row(keys[k])];
+                pairUser[p] = keptIndex;
+                pairItem[p] = itemIndexOfRank[ItemRank(keys[j])];
+                pairValue[p] = log2 ? (float)Math.Log2(1 + sum) : (float)sum;
+                pairTime[p] = rowTime[Row(keys[runEnd - 1])];
+                p++;
+                j = runEnd;
+            }
+            keptIndex++;
         }
-        var (trainMatrix, trainTimes) = train.ToCsr(users.Count, items.Count);
-        var (testMatrix, testTimes) = test.ToCsr(users.Count, items.Count);
+        keys = null;
+
+        // 5. Train (before the split) and test matrices.
+        var (trainMatrix, trainTimes) = SplitPairs(pairUser, pairItem, pairValue, pairTime, split, train: true, users.Count, items.Count);
+        var (testMatrix, testTimes) = SplitPairs(pairUser, pairItem, pairValue, pairTime, split, train: false, users.Count, items.Count);
 
         var summary = Summarize(trainMatrix, testMatrix) with
         {
             InteractionsRaw = n,
-            UsersTotal = userNames.Count,
+            UsersTotal = userCount,
             UsersKept = usersKept,
             InteractionsKept = rowsKept,
             Pairs = keptPairs,
@@ -152,6 +170,55 @@ public sealed class InteractionDataset
             SplitTime = split,
         };
         return new InteractionDataset(users, items, trainMatrix, trainTimes, testMatrix, testTimes, summary);
+    }
+
+    /// <summary>The end of the run of keys with the same item rank that starts at <paramref name="j"/>.</summary>
+    private static int RunEnd(long[] keys, int j, int end)
+    {
+        long item = keys[j] >> 32;
+        int k = j + 1;
+        while (k < end && keys[k] >> 32 == item) k++;
+        return k;
+    }
+
+    private static int ItemRank(long key) => (int)(key >> 32);
+
+    private static int Row(long key) => (int)(uint)key;
+
+    /// <summary>Rank of each id in ordinal order (by first-seen index), and the ids in that order.</summary>
+    private static (int[] RankOf, string[] ByRank) OrdinalRanks(ReadOnlySpan<string> names)
+    {
+        var byRank = names.ToArray();
+        var index = new int[byRank.Length];
+        for (int i = 0; i < index.Length; i++) index[i] = i;
+        Array.Sort(byRank, index, StringComparer.Ordinal);
+        var rank = new int[index.Length];
+        for (int k = 0; k < index.Length; k++) rank[index[k]] = k;
+        return (rank, byRank);
+    }
+
+    /// <summary>The pairs (in CSR order) on one side of the split as a matrix with aligned times.</summary>
+    private static (CsrMatrix Matrix, long[] Times) SplitPairs(int[] pairUser, int[] pairItem, float[] pairValue, long[] pairTime,
+        long split, bool train, int rows, int cols)
+    {
+        int count = 0;
+        for (int p = 0; p < pairTime.Length; p++) if (pairTime[p] < split == train) count++;
+        var pointers = new int[rows + 1];
+        var indices = new int[count];
+        var values = new float[count];
+        var times = new long[count];
+        int k = 0;
+        for (int p = 0; p < pairTime.Length; p++)
+        {
+            if (pairTime[p] < split != train) continue;
+            pointers[pairUser[p] + 1]++;
+            indices[k] = pairItem[p];
+            values[k] = pairValue[p];
+            times[k] = pairTime[p];
+            k++;
+        }
+        for (int r = 0; r < rows; r++) pointers[r + 1] += pointers[r];
+        return (new CsrMatrix(rows, cols, pointers, indices, values), times);
     }
 
     /// <summary>
@@ -240,32 +307,8 @@ public sealed class InteractionDataset
         };
     }
 
-    private static int IdOf(Dictionary<string, int> ids, List<string> names, string id)
-    {
-        if (!ids.TryGetValue(id, out int i))
-        {
-            i = names.Count;
-            ids.Add(id, i);
-            names.Add(id);
-        }
-        return i;
-    }
 
-    private static string[] SortedNames(List<string> names, bool[] keep)
-    {
-        var kept = new List<string>();
-        for (int i = 0; i < names.Count; i++) if (keep[i]) kept.Add(names[i]);
-        var array = kept.ToArray();
-        Array.Sort(array, StringComparer.Ordinal);
-        return array;
-    }
 
-    private static int[] Reindex(List<string> names, bool[] keep, IdMap map)
-    {
-        var index = new int[names.Count];
-        for (int i = 0; i < names.Count; i++) index[i] = keep[i] ? map.IndexOf(names[i]) : -1;
-        return index;
-    }
 
     /// <summary>Collects (row, column, value, time) entries and turns them into a CSR matrix with aligned times.</summary>
     internal sealed class PairBuffer

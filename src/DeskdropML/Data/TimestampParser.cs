@@ -31,42 +31,54 @@ internal sealed class TimestampParser(TimestampUnit unit, string file, string co
     private string? _unitExample;
 
     /// <summary>Parses <paramref name="text"/> found at <paramref name="line"/> (1-based character column <paramref name="position"/>).</summary>
-    public long Parse(string text, long line, int position)
+    public long Parse(ReadOnlySpan<char> text, long line, int position)
     {
         if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] == '-') && IsInteger(text))
         {
             if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
                 throw Bad(line, position, $"'{Short(text)}' is out of range for a timestamp");
-            bool millis = value >= MillisecondThreshold || value <= -MillisecondThreshold;
-            if (_requested == TimestampUnit.Auto)
-            {
-                var seen = millis ? TimestampUnit.Milliseconds : TimestampUnit.Seconds;
-                if (_fileUnit == TimestampUnit.Auto)
-                {
-                    _fileUnit = seen;
-                    _unitLine = line;
-                    _unitExample = text;
-                }
-                else if (seen != _fileUnit)
-                    throw Bad(line, position, $"{Short(text)} looks like Unix {Name(seen)} but the column is in {Name(_fileUnit)} " +
-                        $"(line {_unitLine}: {Short(_unitExample!)}); a file must use one unit — give the unit explicitly (--time-unit s|ms) if this is intended");
-            }
-            long seconds = _fileUnit == TimestampUnit.Milliseconds ? Math.DivRem(value, 1000, out long rem) - (rem < 0 ? 1 : 0) : value;
-            if (seconds is < MinSeconds or > MaxSeconds)
-                throw Bad(line, position, $"{Short(text)} is outside the years 0001-9999 as Unix {Name(_fileUnit == TimestampUnit.Auto ? TimestampUnit.Seconds : _fileUnit)}");
-            return seconds;
+            return FromInteger(value, text, line, position);
         }
         if (TryParseIso(text, out long iso)) return iso;
         throw Bad(line, position, $"'{Short(text)}' is not a timestamp (Unix seconds or milliseconds, or an ISO 8601 date-time such as 2016-10-03T18:32:10Z)");
     }
 
+    /// <summary>An integer timestamp (a typed column of a Parquet file) in the column's unit, checked like a parsed one.</summary>
+    public long FromInteger(long value, long line) => FromInteger(value, default, line, 0);
+
+    /// <summary>Converts an integer to seconds; <paramref name="text"/> (empty for typed columns) is only used in messages.</summary>
+    private long FromInteger(long value, ReadOnlySpan<char> text, long line, int position)
+    {
+        bool millis = value >= MillisecondThreshold || value <= -MillisecondThreshold;
+        if (_requested == TimestampUnit.Auto)
+        {
+            var seen = millis ? TimestampUnit.Milliseconds : TimestampUnit.Seconds;
+            if (_fileUnit == TimestampUnit.Auto)
+            {
+                _fileUnit = seen;
+                _unitLine = line;
+                _unitExample = Shown(value, text);
+            }
+            else if (seen != _fileUnit)
+                throw Bad(line, position, $"{Short(Shown(value, text))} looks like Unix {Name(seen)} but the column is in {Name(_fileUnit)} " +
+                    $"(line {_unitLine}: {Short(_unitExample!)}); a file must use one unit — give the unit explicitly (--time-unit s|ms) if this is intended");
+        }
+        long seconds = _fileUnit == TimestampUnit.Milliseconds ? Math.DivRem(value, 1000, out long rem) - (rem < 0 ? 1 : 0) : value;
+        if (seconds is < MinSeconds or > MaxSeconds)
+            throw Bad(line, position, $"{Short(Shown(value, text))} is outside the years 0001-9999 as Unix {Name(_fileUnit == TimestampUnit.Auto ? TimestampUnit.Seconds : _fileUnit)}");
+        return seconds;
+    }
+
+    private static string Shown(long value, ReadOnlySpan<char> text) =>
+        text.IsEmpty ? value.ToString(CultureInfo.InvariantCulture) : text.ToString();
+
     private DataFormatException Bad(long line, int position, string problem) => new(file, line, column, problem, position);
 
     private static string Name(TimestampUnit u) => u == TimestampUnit.Milliseconds ? "milliseconds" : "seconds";
 
-    private static string Short(string s) => DataText.Show(s);
+    private static string Short(ReadOnlySpan<char> s) => DataText.Show(s.ToString());
 
-    private static bool IsInteger(string s)
+    private static bool IsInteger(ReadOnlySpan<char> s)
     {
         int i = s[0] == '-' ? 1 : 0;
         if (i == s.Length) return false;
