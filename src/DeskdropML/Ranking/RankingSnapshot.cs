@@ -25,6 +25,10 @@ public sealed class CandidateOptions
     /// <see cref="NeighbourQueryItems"/> × this. Default 200.</summary>
     public int NeighbourReaders = 200;
 
+    /// <summary>The most similar neighbours kept per user (≥ 1; ties by lower user index): bounds the second step to
+    /// this many × <see cref="FreshnessState.Options.RecentItems"/>. Default 30 (best of 30, 100 and unbounded on the validation folds).</summary>
+    public int MaxNeighbours = 30;
+
     /// <summary>Feature groups used (the co-read generator runs only with <see cref="FeatureGroups.CoRead"/>, the
     /// neighbour generator only with <see cref="FeatureGroups.Neighbours"/>). Default all.</summary>
     public FeatureGroups Groups = FeatureGroups.All;
@@ -38,6 +42,7 @@ public sealed class CandidateOptions
         if (CoRead < 0 || CoRead > 1_000_000) throw new ArgumentOutOfRangeException(nameof(CoRead), CoRead, "CoRead must be in [0, 1000000].");
         if (Neighbours < 0 || Neighbours > 1_000_000) throw new ArgumentOutOfRangeException(nameof(Neighbours), Neighbours, "Neighbours must be in [0, 1000000].");
         if (NeighbourQueryItems < 1 || NeighbourQueryItems > 1_000_000) throw new ArgumentOutOfRangeException(nameof(NeighbourQueryItems), NeighbourQueryItems, "NeighbourQueryItems must be in [1, 1000000].");
+        if (MaxNeighbours < 1 || MaxNeighbours > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MaxNeighbours), MaxNeighbours, "MaxNeighbours must be in [1, 1000000].");
         if (NeighbourReaders < 1 || NeighbourReaders > 1_000_000) throw new ArgumentOutOfRangeException(nameof(NeighbourReaders), NeighbourReaders, "NeighbourReaders must be in [1, 1000000].");
         if (Recency + Fresh + CoRead + Neighbours == 0) throw new ArgumentOutOfRangeException(nameof(Recency), "At least one generator must produce candidates.");
         if ((Groups & ~FeatureGroups.All) != 0 || Groups == FeatureGroups.None)
@@ -202,10 +207,10 @@ public sealed class RankingSnapshot
     /// Neighbour freshness of every item the user's neighbours read recently. Neighbours: users v ≠ u among the latest
     /// <see cref="CandidateOptions.NeighbourReaders"/> readers of each of the user's latest
     /// <see cref="CandidateOptions.NeighbourQueryItems"/> items; similarity <c>sim(u, v) = o(u, v) / √(items(u)·items(v))</c>
-    /// with o the number of those query items v read. For each neighbour's <see cref="FreshnessState.Options.RecentItems"/>
+    /// with o the number of those query items v read; the <see cref="CandidateOptions.MaxNeighbours"/> most similar are kept. For each neighbour's <see cref="FreshnessState.Options.RecentItems"/>
     /// most recent items i that are seen and unread by u: <c>score(i) = Σ_v sim(u, v) · 0.5^((T − last(v, i)) / h)</c>
     /// (h = the recency half-life), <c>readers(i)</c> = the number of such v, <c>max(i)</c> = their largest similarity.
-    /// Order: by score, then item index. Cost per user: O(query items × readers + neighbours × recent items).
+    /// Order: by score, then item index. Cost per user: O(query items × readers × log + max neighbours × recent items).
     /// </summary>
     public NeighbourScores NeighbourScores(int user)
     {
@@ -222,10 +227,13 @@ public sealed class RankingSnapshot
         }
         double seconds = _options.RecencyHalfLifeHours * 3600.0;
         double userItems = _state.UserItems[user];
+        var similarity = new Dictionary<int, float>(overlap.Count);
+        foreach (var (v, o) in overlap) similarity[v] = (float)(o / Math.Sqrt(userItems * _state.UserItems[v]));
+        var neighbours = ScoreOrder.Descending(similarity, x => x);
         var scores = new Dictionary<int, (float Recency, float Readers, float MaxSimilarity)>();
-        foreach (var (v, o) in overlap)
+        foreach (int v in neighbours.AsSpan(0, Math.Min(neighbours.Length, _options.MaxNeighbours)))
         {
-            float sim = (float)(o / Math.Sqrt(userItems * _state.UserItems[v]));
+            float sim = similarity[v];
             foreach (int i in _state.RecentItems(v))
             {
                 if (!IsSeen(i) || _state.HasRead(user, i)) continue;

@@ -70,6 +70,9 @@ public class RankingSnapshotTests
         var nb = new RankingSnapshot(state, 8 * H, capped).NeighbourScores(0);
         Assert.Equal(1 / Math.Sqrt(6) * 0.25, nb.Scores[2].Recency, 5);
         Assert.Equal(0.5 * 0.5, nb.Scores[3].Recency, 5);
+        // Only the most similar neighbour (u1, 0.816 > u2's 0.5): i3 drops out.
+        var nearest = new CandidateOptions { RecencyHalfLifeHours = 1, Recency = 0, Neighbours = 5, MaxNeighbours = 1 };
+        Assert.Equal(new[] { 2 }, new RankingSnapshot(state, 8 * H, nearest).NeighbourScores(0).Order);
         // Without the group the generator is off.
         var off = new CandidateOptions { RecencyHalfLifeHours = 1, Recency = 0, Fresh = 1, CoRead = 0, Neighbours = 5, Groups = FeatureGroups.All & ~FeatureGroups.Neighbours };
         Assert.Equal(new[] { 3 }, new RankingSnapshot(state, 8 * H, off).Candidates(0).Items); // i3 is the newest item
