@@ -25,6 +25,13 @@ public sealed class ProtocolEvaluationOptions
 /// Evaluates a model over every fold of a protocol: for each fold, fit on the fold's train, rank the fold's candidates
 /// for each user with relevant items (the user's earlier items excluded), and pool the (user, fold) units.
 /// </summary>
+/// <remarks>
+/// <b>Memory model.</b> One fold is fitted and evaluated at a time (each fold with <see cref="RankingEvaluator"/>'s
+/// model: users streamed, per-worker rows sized once); the model of a fold can be collected before the next fold is
+/// fitted. What accumulates is the per-unit results, <c>RankingEvaluator.UnitBytes</c> (228) bytes per (user, fold)
+/// unit, which the pooled intervals need. The folds themselves are the caller's: a list built up front holds every
+/// fold's train matrix at once (see <see cref="Protocols.RollingBacktest"/>).
+/// </remarks>
 public static class ProtocolEvaluator
 {
     /// <summary>Fits and evaluates fold by fold.</summary>
