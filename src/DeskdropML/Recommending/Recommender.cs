@@ -71,6 +71,9 @@ public sealed class Recommender : IWarmUserModel
         // Item-item models are factorizations only in a dense view; their own sparse scoring is far cheaper.
         if (model is IFactorizationModel factorization and not ItemItemModel)
         {
+            double packed = factorization.Dimension + 2.0, items = model.Items.Count;
+            MemoryBudget.Require(string.Create(CultureInfo.InvariantCulture, $"Tiling {items:N0} item vectors of {packed:N0} floats for scoring"),
+                "Dimension", factorization.Dimension, 4 * packed * items, packed * items);
             _factorization = factorization;
             _itemMatrix = new PackedItemMatrix(factorization);
         }
