@@ -57,19 +57,31 @@ internal static class CompareCommand
             var data = common.Load(parsed, output, protocolOptions.FractionIsPerUser(parsed));
             var setup = protocolOptions.Setup(parsed, data, seed, data.TestFraction, output);
 
-            var results = new ProtocolEvaluationResult[specs.Length];
-            var seedMeans = new List<ProtocolEvaluationResult>[specs.Length];
+            // Fold-major: every model and seed is fitted on a fold before the next fold is built, so only one fold's
+            // matrices need to be in memory at a time (the backtest builds folds on demand).
+            var fits = new List<FoldFit>();
             var fitSeconds = new double[specs.Length];
+            var quiet = Output.Quiet();
             for (int m = 0; m < specs.Length; m++)
-            {
-                seedMeans[m] = new List<ProtocolEvaluationResult>();
                 for (int r = 0; r < runs; r++)
                 {
-                    var times = new List<double>();
-                    var result = ProtocolOptions.Run(specs[m], setup, setup.Folds, data, entries[m].Parsed, seed + r, threads, cutoff, resamples, output, times);
-                    if (r == 0) { results[m] = result; fitSeconds[m] = times.Sum(); }
-                    seedMeans[m].Add(result);
+                    var (spec, entry, fitSeed, model, first) = (specs[m], entries[m], seed + r, m, r == 0);
+                    fits.Add(fold =>
+                    {
+                        var fitted = spec.Fit(new FitRequest(data with { Dataset = fold.Dataset }, entry.Parsed, setup.Folds.Count == 1 ? output : quiet, fitSeed, threads, fold));
+                        if (first) fitSeconds[model] += fitted.FitSeconds;
+                        return fitted.Scorer;
+                    });
                 }
+            var options = new ProtocolEvaluationOptions { K = cutoff, BootstrapResamples = resamples, NumberOfThreads = threads };
+            var all = output.Progress($"{string.Join(", ", names)}: {setup.Protocol.Name}, {setup.Folds.Count} fold(s)", setup.Folds.Count, report =>
+                ProtocolEvaluator.EvaluateEach(setup.Protocol.Name, setup.Folds, fits, options, new SyncProgress<int>(f => report(f + 1, $"fold {f + 1}"))));
+            var results = new ProtocolEvaluationResult[specs.Length];
+            var seedMeans = new List<ProtocolEvaluationResult>[specs.Length];
+            for (int m = 0; m < specs.Length; m++)
+            {
+                results[m] = all[m * runs];
+                seedMeans[m] = all.Skip(m * runs).Take(runs).ToList();
             }
 
             var json = new JsonObject

@@ -113,21 +113,6 @@ internal sealed class ProtocolOptions
         return new ProtocolSetup(protocol, policy, history, folds);
     }
 
-    /// <summary>Fits a model on every fold and evaluates it.</summary>
-    public static ProtocolEvaluationResult Run(ModelSpec spec, ProtocolSetup setup, IReadOnlyList<EvaluationFold> folds, LoadedData data, ParseResult parsed,
-        int seed, int threads, int k, int resamples, Output output, List<double>? fitSeconds = null)
-    {
-        var quiet = Output.Quiet();
-        var options = new ProtocolEvaluationOptions { K = k, BootstrapResamples = resamples, NumberOfThreads = threads };
-        return output.Progress($"{spec.Name}: {setup.Protocol.Name}, {folds.Count} fold(s)", folds.Count, report =>
-            ProtocolEvaluator.Evaluate(setup.Protocol.Name, folds, fold =>
-            {
-                var fitted = spec.Fit(new FitRequest(data with { Dataset = fold.Dataset }, parsed, folds.Count == 1 ? output : quiet, seed, threads, fold));
-                fitSeconds?.Add(fitted.FitSeconds);
-                return fitted.Scorer;
-            }, options, new SyncProgress<int>(f => report(f + 1, $"fold {f + 1}"))));
-    }
-
     /// <summary>The JSON fields every protocol evaluation adds (DESIGN section 8).</summary>
     public static void AddJson(JsonObject json, ProtocolEvaluationResult r)
     {

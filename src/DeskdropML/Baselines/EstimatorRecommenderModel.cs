@@ -5,22 +5,31 @@ using Microsoft.ML;
 namespace DeskdropML.Baselines;
 
 /// <summary>
-/// The scores an ML.NET transformer gave to every (user, item) pair, as a recommender model (built by
-/// <see cref="EstimatorRecommender.Fit"/>). <c>ScoreItems</c> copies one precomputed row, so it is fast and thread-safe.
+/// A fitted ML.NET transformer as a recommender model (built by <see cref="EstimatorRecommender.Fit"/>): the top-k
+/// lists taken while every (user, item) pair was scored, and the transformer for full score rows on demand.
 /// </summary>
+/// <remarks>
+/// <para><b>Memory model</b> (U users, I items, k kept per user): <c>U × (8k + 5)</c> bytes (top-k items and scores,
+/// list lengths, the warm-user flags) plus the transformer. No users × items grid is kept.</para>
+/// <para><b>Full rows.</b> <see cref="ScoreItems"/> and <see cref="UserScores"/> push the user's row of the grid
+/// (1 × I pairs) through the transformer again: <c>I × 4</c> bytes and one ML.NET cursor per call, the same values as
+/// during the fit (a scoring transformer maps rows one to one), at the transformer's per-row cost. Thread-safe.</para>
+/// </remarks>
 public sealed class EstimatorRecommenderModel : IRecommenderModel
 {
-    private readonly float[] _scores;
+    private readonly BlockScorer _scorer;
+    private readonly UserTopLists _top;
     private readonly bool[] _hasTraining;
 
-    internal EstimatorRecommenderModel(IdMap users, IdMap items, float[] scores, bool[] hasTraining, ITransformer transformer,
+    internal EstimatorRecommenderModel(IdMap users, IdMap items, BlockScorer scorer, UserTopLists top, bool[] hasTraining, ITransformer transformer,
         double fitSeconds, double scoringSeconds)
     {
         FitSeconds = fitSeconds;
         ScoringSeconds = scoringSeconds;
         Users = users;
         Items = items;
-        _scores = scores;
+        _scorer = scorer;
+        _top = top;
         _hasTraining = hasTraining;
         Transformer = transformer;
     }
@@ -34,18 +43,31 @@ public sealed class EstimatorRecommenderModel : IRecommenderModel
     /// <summary>Wall seconds of building the training rows and fitting the estimator.</summary>
     public double FitSeconds { get; }
 
-    /// <summary>Wall seconds of scoring every (user, item) pair through the transformer.</summary>
+    /// <summary>Wall seconds of scoring every (user, item) pair through the transformer and selecting the top-k lists.</summary>
     public double ScoringSeconds { get; }
 
     /// <summary>The fitted ML.NET transformer (consumes the harness's id columns, produces the score column).</summary>
     public ITransformer Transformer { get; }
 
-    /// <summary>The transformer's score of every item for a user (index order of <see cref="Items"/>).</summary>
+    /// <summary>Most items kept per user (<c>min(Options.TopK, Items.Count)</c>).</summary>
+    public int TopK => _top.K;
+
+    /// <summary>
+    /// The user's top items (indices into <see cref="Items"/>), best first: descending score, ties by lower index,
+    /// NaN last; train items left out when the harness excluded them. Shorter than <see cref="TopK"/> when fewer items
+    /// were eligible.
+    /// </summary>
+    public ReadOnlySpan<int> TopItems(int userIndex) => _top.Items(CheckUser(userIndex));
+
+    /// <summary>The scores of <see cref="TopItems"/> (NaN reported as negative infinity).</summary>
+    public ReadOnlySpan<float> TopScores(int userIndex) => _top.Scores(CheckUser(userIndex));
+
+    /// <summary>The transformer's score of every item for a user (index order of <see cref="Items"/>), computed on demand (a new array).</summary>
     public ReadOnlySpan<float> UserScores(int userIndex)
     {
-        if ((uint)userIndex >= (uint)Users.Count)
-            throw new ArgumentOutOfRangeException(nameof(userIndex), userIndex, $"User index must be in [0, {Users.Count}).");
-        return _scores.AsSpan(userIndex * Items.Count, Items.Count);
+        var scores = new float[Items.Count];
+        _scorer.Score(CheckUser(userIndex), 1, scores);
+        return scores;
     }
 
     /// <summary>True when the user had at least one training pair.</summary>
@@ -56,6 +78,13 @@ public sealed class EstimatorRecommenderModel : IRecommenderModel
     {
         if (scores.Length != Items.Count)
             throw new ArgumentException($"scores has length {scores.Length}; it must hold one score per item ({Items.Count}).", nameof(scores));
-        UserScores(userIndex).CopyTo(scores);
+        _scorer.Score(CheckUser(userIndex), 1, scores);
+    }
+
+    private int CheckUser(int userIndex)
+    {
+        if ((uint)userIndex >= (uint)Users.Count)
+            throw new ArgumentOutOfRangeException(nameof(userIndex), userIndex, $"User index must be in [0, {Users.Count}).");
+        return userIndex;
     }
 }

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using DeskdropML.Memory;
 using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 
@@ -26,6 +29,14 @@ namespace DeskdropML.Evaluation;
 /// <para><b>Threads.</b> Users are scored in parallel, each worker reusing its own buffers; per-user values are
 /// stored by position and summed in ascending user order, so the result is bit-identical for every
 /// <see cref="RankingEvaluationOptions.NumberOfThreads"/>.</para>
+/// <para><b>Memory model.</b> Users stream through the workers in chunks of 32; nothing is users × items. With I items,
+/// U evaluated users (rows of <c>test</c> with an entry), T workers and d = 1 with
+/// <see cref="RankingEvaluationOptions.ItemSubsetDiagnostics"/> (else 0): shared item masks <c>5I</c> bytes; per
+/// worker, sized once, a score row and masks <c>I × (6 + 2d)</c> bytes plus <c>8k</c> for the top k; the per-user
+/// results the intervals are computed from, <c>U × (4 + 64 + 160)</c> bytes (<see cref="UserRankingEvaluation"/> and
+/// <see cref="UnitEvaluation"/>; <see cref="UnitBytes"/>). Total <c>5I + T(I(6 + 2d) + 8k) + U × UnitBytes</c>,
+/// checked with <see cref="Memory.MemoryBudget"/> before anything is allocated. The scorer's own working memory is
+/// its business (a factorization <see cref="Recommender"/> needs none per call).</para>
 /// </remarks>
 public static class RankingEvaluator
 {
@@ -75,9 +86,28 @@ public static class RankingEvaluator
 
         if (options.Candidates is { } mask && mask.Length != test.Columns)
             throw new ArgumentException($"RankingEvaluationOptions.Candidates has {mask.Length} entries but there are {test.Columns} items.", nameof(options));
+        RequireMemory(test, options.K, threads, options.ItemSubsetDiagnostics);
         var run = new Run(train, test, scorer, options.K, options.ExcludeTrainItems, options.Candidates, options.ItemSubsetDiagnostics);
         run.Execute(threads);
         return run.Summarize(options.ExcludeTrainItems);
+    }
+
+    /// <summary>Bytes kept per evaluated user: its index, its <see cref="UserRankingEvaluation"/> and its <see cref="UnitEvaluation"/>.</summary>
+    public static int UnitBytes => sizeof(int) + Unsafe.SizeOf<UserRankingEvaluation>() + Unsafe.SizeOf<UnitEvaluation>();
+
+    /// <summary>The bytes of the memory model (class remarks): <c>5I + T(I(6 + 2d) + 8k) + U × UnitBytes</c>.</summary>
+    internal static double Bytes(int users, int items, int k, int threads, bool diagnostics) =>
+        5.0 * items + (double)threads * ((double)items * (diagnostics ? 8 : 6) + 8.0 * Math.Min(k, items)) + (double)users * UnitBytes;
+
+    private static void RequireMemory(CsrMatrix test, int k, int threads, bool diagnostics)
+    {
+        int users = 0;
+        for (int u = 0; u < test.Rows; u++) if (test.RowLength(u) > 0) users++;
+        int workers = Math.Min(threads, Math.Max(1, (users + UsersPerChunk - 1) / UsersPerChunk));
+        MemoryBudget.Require(
+            string.Create(CultureInfo.InvariantCulture, $"Evaluating {users:N0} users over {test.Columns:N0} items at k = {k} on {workers} thread(s)"),
+            nameof(RankingEvaluationOptions.NumberOfThreads), threads, Bytes(users, test.Columns, k, workers, diagnostics),
+            Math.Max(test.Columns, users));
     }
 
     /// <summary>State of one evaluation shared by its workers.</summary>

@@ -16,6 +16,10 @@ namespace DeskdropML.Evaluation;
 /// full ranking is the default and the primary result.</para>
 /// <para><b>Units.</b> Users: a user's test pairs are correlated, so the intervals come from a cluster bootstrap over users of
 /// Σ hits / Σ test pairs.</para>
+/// <para><b>Memory model</b> (I items, C candidates, U evaluated users, N negatives): one user at a time on the calling
+/// thread; scratch sized once, a score row and an own-items mask <c>5I</c> bytes, the candidate list <c>4C</c> and the
+/// drawn set <c>≈ 12N</c>; the per-user results <c>U × 28</c> bytes (user, pairs, hits@5, hits@10). Nothing is users
+/// × items.</para>
 /// </remarks>
 public static class SampledNegativesEvaluator
 {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using DeskdropML.Memory;
 using DeskdropML.Recommending;
 using DeskdropML.Sparse;
 
@@ -38,11 +40,19 @@ public sealed class StoredFactorizationModel : IFactorizationModel
     }
 
     /// <summary>Copies the state of a scoring transformer (its model, training matrix, fallback and column names).</summary>
+    /// <remarks>Memory: dense packed vectors, <c>4P × (U + 2I)</c> bytes for P = Dimension + 2 (user and item vectors
+    /// and the tiled item copy that scores catalogues), checked with <see cref="MemoryBudget"/> first: for the
+    /// content model P is the vocabulary size + 2, so a large vocabulary times many users is refused here.</remarks>
+    /// <exception cref="MemoryBudgetException">The dense vectors would not fit.</exception>
     public static StoredFactorizationModel From(FactorizationScoringTransformer transformer)
     {
         ArgumentNullException.ThrowIfNull(transformer);
         var model = transformer.Model;
         int packed = model.Dimension + 2;
+        double users = model.Users.Count, items = model.Items.Count;
+        MemoryBudget.Require(
+            string.Create(CultureInfo.InvariantCulture, $"Storing {users:N0} user and {items:N0} item vectors of {packed:N0} floats"),
+            "Dimension", model.Dimension, 4.0 * packed * (users + 2 * items), packed * Math.Max(users, items));
         var userVectors = new float[checked(model.Users.Count * packed)];
         var hasTraining = new bool[model.Users.Count];
         for (int u = 0; u < model.Users.Count; u++)

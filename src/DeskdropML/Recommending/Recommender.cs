@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Numerics.Tensors;
+using DeskdropML.Memory;
 using DeskdropML.Sparse;
 using DeskdropML.Trainers.Popularity;
 
@@ -26,6 +28,14 @@ namespace DeskdropML.Recommending;
 /// factorization only in a dense view whose sparse scoring is cheaper and gives the same bits), are asked through
 /// <see cref="IRecommenderModel.ScoreItems"/>.</para>
 /// <para>All methods are safe to call from several threads at once (the model's getters must be too).</para>
+/// <para><b>Memory model</b> (U users, I items, P = factors + 2 packed floats, k wanted, T threads). Kept: the
+/// fallback scores <c>4I</c> bytes, the warm-user flags <c>U</c> bytes and, for a factorization model, the tiled item
+/// copy <c>4P × I</c> (rounded up to 16 items); <see cref="SimilarItems"/> adds <c>4(P − 2) × I</c> on first use.
+/// Per call of <see cref="Recommend"/> or <see cref="ScoreItems"/>: a score row and a mask, <c>5I</c> bytes.
+/// <see cref="RecommendBatch"/> streams the users through T workers in batches of 16; each worker's scratch is sized
+/// once, <c>16 × 4(I + P) + I + 8k</c> bytes (one user's row, <c>5I + 8k</c>, for models scored through
+/// <see cref="IRecommenderModel.ScoreItems"/>), and the answer is <c>U × (4k + 32)</c> bytes (one array per user).
+/// Nothing is users × items; <see cref="RecommendBatch"/> checks its total with <see cref="MemoryBudget"/>.</para>
 /// </remarks>
 public sealed class Recommender : IWarmUserModel
 {
@@ -61,6 +71,9 @@ public sealed class Recommender : IWarmUserModel
         // Item-item models are factorizations only in a dense view; their own sparse scoring is far cheaper.
         if (model is IFactorizationModel factorization and not ItemItemModel)
         {
+            double packed = factorization.Dimension + 2.0, items = model.Items.Count;
+            MemoryBudget.Require(string.Create(CultureInfo.InvariantCulture, $"Tiling {items:N0} item vectors of {packed:N0} floats for scoring"),
+                "Dimension", factorization.Dimension, 4 * packed * items, packed * items);
             _factorization = factorization;
             _itemMatrix = new PackedItemMatrix(factorization);
         }
@@ -181,6 +194,7 @@ public sealed class Recommender : IWarmUserModel
             if ((uint)u >= (uint)Model.Users.Count)
                 throw new ArgumentOutOfRangeException(nameof(userIndices), u, $"User index at position {j} is outside [0, {Model.Users.Count}).");
         }
+        RequireBatchMemory(userIndices.Count, k, threads);
         var results = new int[userIndices.Count][];
         int next = 0;
         void Work()
@@ -243,6 +257,23 @@ public sealed class Recommender : IWarmUserModel
         }
         return results;
     }
+
+    /// <summary>
+    /// Bytes of a <see cref="RecommendBatch"/> call (class remarks): <c>T × (B × 4(I + P) + I + 8k) + U × (4k + 32)</c>
+    /// with B = 16 users per batch for factorization models (else 1 and P = 0).
+    /// </summary>
+    internal double BatchBytes(int users, int k, int threads)
+    {
+        int items = Model.Items.Count, capacity = Math.Min(k, items);
+        int p = _itemMatrix?.PackedLength ?? 0;
+        int batch = _itemMatrix is null ? 1 : UserBatch;
+        return (double)threads * ((double)batch * 4 * (items + p) + items + 8.0 * capacity) + (double)users * (4.0 * capacity + 32);
+    }
+
+    private void RequireBatchMemory(int users, int k, int threads) =>
+        MemoryBudget.Require(
+            string.Create(CultureInfo.InvariantCulture, $"Top {Math.Min(k, Model.Items.Count)} of {Model.Items.Count:N0} items for {users:N0} users on {threads} thread(s)"),
+            "k", k, BatchBytes(users, k, threads), Math.Max((double)UserBatch * Model.Items.Count, users));
 
     /// <summary>
     /// The <paramref name="k"/> items most similar to an item, the item itself left out. For an

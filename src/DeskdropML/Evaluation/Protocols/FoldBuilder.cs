@@ -72,10 +72,9 @@ internal sealed class FoldBuilder
                 _itemHasTrain.CopyTo(mask, 0);
                 break;
             case CandidatePolicy.Available:
-                var articles = _history.Articles
-                    ?? throw new InvalidOperationException("The 'available' candidate policy needs an article file (CONTENT SHARED / CONTENT REMOVED rows); none was given.");
-                if (time is not long t)
-                    throw new InvalidOperationException("The 'available' candidate policy needs a time-based protocol (time or backtest).");
+                CheckPolicy(_history, policy, time);
+                var articles = _history.Articles!;
+                long t = time!.Value;
                 for (int i = 0; i < mask.Length; i++)
                     mask[i] = _itemHasTrain[i] || articles.IsAvailable(_history.Items[i], t);
                 break;
@@ -83,6 +82,17 @@ internal sealed class FoldBuilder
                 throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown candidate policy.");
         }
         return mask;
+    }
+
+    /// <summary>Throws what building a fold with this policy would throw (so that lazily built folds fail early).</summary>
+    /// <exception cref="InvalidOperationException">The 'available' policy without an article file or without a fold time.</exception>
+    internal static void CheckPolicy(InteractionHistory history, CandidatePolicy policy, long? time)
+    {
+        if (policy != CandidatePolicy.Available) return;
+        if (history.Articles is null)
+            throw new InvalidOperationException("The 'available' candidate policy needs an article file (CONTENT SHARED / CONTENT REMOVED rows); none was given.");
+        if (time is null)
+            throw new InvalidOperationException("The 'available' candidate policy needs a time-based protocol (time or backtest).");
     }
 
     internal static long Key(int user, int item) => ((long)user << 32) | (uint)item;

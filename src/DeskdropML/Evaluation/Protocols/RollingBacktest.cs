@@ -72,23 +72,25 @@ public sealed class RollingBacktest : IEvaluationProtocol
     }
 
     /// <inheritdoc />
+    /// <remarks>The folds are built on first access and held weakly (see <see cref="LazyFoldList"/>): evaluating them
+    /// one after another needs one fold's memory at a time, not the sum over the folds (each fold's train is every pair
+    /// before it, so that sum is about folds × the log's pairs).</remarks>
     public IReadOnlyList<EvaluationFold> TestFolds(InteractionHistory history, CandidatePolicy candidates)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var folds = new List<EvaluationFold>();
-        foreach (long t in TestStarts(history)) folds.Add(Fold(history, folds.Count, "test", t, candidates));
-        return folds;
+        var starts = TestStarts(history);
+        FoldBuilder.CheckPolicy(history, candidates, _options.SplitTime);
+        return new LazyFoldList(starts.Count, f => Fold(history, f, "test", starts[f], candidates));
     }
 
     /// <inheritdoc />
+    /// <remarks>Built on first access and held weakly, as <see cref="TestFolds"/>.</remarks>
     public IReadOnlyList<EvaluationFold> ValidationFolds(InteractionHistory history, CandidatePolicy candidates)
     {
         ArgumentNullException.ThrowIfNull(history);
         int n = ValidationFoldCount;
-        var folds = new List<EvaluationFold>(n);
-        for (int f = 0; f < n; f++)
-            folds.Add(Fold(history, f, "validation", _options.SplitTime - (long)(n - f) * _foldSeconds, candidates));
-        return folds;
+        FoldBuilder.CheckPolicy(history, candidates, _options.SplitTime);
+        return new LazyFoldList(n, f => Fold(history, f, "validation", _options.SplitTime - (long)(n - f) * _foldSeconds, candidates));
     }
 
     /// <summary>Builds the fold starting at <paramref name="start"/>.</summary>
