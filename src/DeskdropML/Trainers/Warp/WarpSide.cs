@@ -78,6 +78,24 @@ internal sealed class WarpSide
         return new WarpSide(features, components, parameters, accumulators, adagrad ? null : new float[parameters.Length]);
     }
 
+    /// <summary>
+    /// This side grown to <paramref name="rows"/> identity-only rows (rows ≥ the current count): the existing features
+    /// keep their parameters and optimiser state; each new row gets a new identity feature initialised as
+    /// <see cref="CreateInitial"/> does (uniform in [-0.5, 0.5) / d, bias 0, fresh accumulators).
+    /// </summary>
+    public WarpSide GrowIdentity(int rows, WarpLearningSchedule schedule, ref WarpRandom rng)
+    {
+        int old = Features.Columns;
+        if (Features.Rows != old) throw new InvalidOperationException("Only an identity-only side can grow.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, old);
+        var grown = CreateInitial(CsrMatrix.Identity(rows), Components, schedule, ref rng);
+        int keep = old * Stride;
+        Parameters.AsSpan(0, keep).CopyTo(grown.Parameters);
+        Accumulators.AsSpan(0, keep).CopyTo(grown.Accumulators);
+        Deltas?.AsSpan(0, keep).CopyTo(grown.Deltas);
+        return grown;
+    }
+
     /// <summary>A deep copy of the learned arrays (the feature matrix is immutable and shared).</summary>
     public WarpSide Clone() => new(Features, Components, (float[])Parameters.Clone(), (float[])Accumulators.Clone(), (float[]?)Deltas?.Clone());
 

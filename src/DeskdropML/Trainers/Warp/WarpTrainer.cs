@@ -183,6 +183,47 @@ public sealed class WarpTrainer
             model.UserSideFeatures, model.ItemSideFeatures, _options.LearningSchedule, trained, model.EpochsTrained + epochs);
     }
 
+    /// <summary>
+    /// Extends a model to id maps that add new users and/or items after the existing ones (incremental updates between
+    /// folds or days: continue with <see cref="FitPartial"/> on interactions over the new maps). Existing users and items
+    /// keep their parameters and optimiser state bit for bit; new ones get new identity features initialised as in
+    /// <see cref="Fit"/> from a stream of <see cref="Options.Seed"/> reserved for growth (deterministic). New users are
+    /// untrained until a <see cref="FitPartial"/> gives them interactions.
+    /// </summary>
+    /// <param name="model">A model with identity features only (side features would need the new rows' features: refit instead).</param>
+    /// <param name="users">The model's users in the same order, followed by the new ones.</param>
+    /// <param name="items">The model's items in the same order, followed by the new ones.</param>
+    /// <exception cref="ArgumentException">The maps do not start with the model's ids, or the model uses side features.</exception>
+    public WarpModelParameters Extend(WarpModelParameters model, IdMap users, IdMap items)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(items);
+        if (model.UserSideFeatures is not null || model.ItemSideFeatures is not null || !model.UsesUserIdentityFeatures || !model.UsesItemIdentityFeatures)
+            throw new ArgumentException("Only a model with identity features alone can be extended to new ids; a model with side features needs the new rows' features: refit it.", nameof(model));
+        RequirePrefix(model.Users, users, nameof(users));
+        RequirePrefix(model.Items, items, nameof(items));
+        if (model.LearningSchedule != _options.LearningSchedule)
+            throw new ArgumentException($"The model's optimiser state is {model.LearningSchedule} but the trainer uses {_options.LearningSchedule}.", nameof(model));
+        RequireMemory(users.Count, items.Count, null, null);
+        var userRng = WarpRandom.ForStream(_options.Seed, -2, 0);
+        var itemRng = WarpRandom.ForStream(_options.Seed, -2, 1);
+        var userSide = model.UserSide.GrowIdentity(users.Count, _options.LearningSchedule, ref userRng);
+        var itemSide = model.ItemSide.GrowIdentity(items.Count, _options.LearningSchedule, ref itemRng);
+        var trained = new bool[users.Count];
+        for (int u = 0; u < model.Users.Count; u++) trained[u] = model.HasTrainingInteractions(u);
+        return new WarpModelParameters(users, items, userSide, itemSide, true, true, null, null, model.LearningSchedule, trained, model.EpochsTrained);
+    }
+
+    private static void RequirePrefix(IdMap existing, IdMap grown, string name)
+    {
+        if (grown.Count < existing.Count)
+            throw new ArgumentException($"The new map has {grown.Count} ids, fewer than the model's {existing.Count}.", name);
+        for (int k = 0; k < existing.Count; k++)
+            if (!string.Equals(existing[k], grown[k], StringComparison.Ordinal))
+                throw new ArgumentException($"The new map must list the model's ids first, in order: position {k} holds '{grown[k]}', the model has '{existing[k]}'.", name);
+    }
+
     private void Train(WarpSide userSide, WarpSide itemSide, CsrMatrix interactions, int firstEpoch, int epochs, bool[] trained, IProgress<WarpEpochInfo>? progress)
     {
         var pointers = interactions.RowPointers;
