@@ -27,6 +27,7 @@ internal sealed class TwoStageModelSpec : ModelSpec, ITunableModel
     private readonly Option<int?> _nbQuery = new("--neighbour-query-items") { Description = "two-stage, neighbours: the user's latest items whose readers are the user's neighbours (default 100)" };
     private readonly Option<int?> _nbReaders = new("--neighbour-readers") { Description = "two-stage, neighbours: latest readers looked at per query item (default 200)" };
     private readonly Option<int?> _maxNeighbours = new("--max-neighbours") { Description = "two-stage, neighbours: the most similar neighbours kept per user (default 30)" };
+    private readonly Option<int?> _coReadPerItem = new("--coread-per-item") { Description = "two-stage, coread: co-read neighbours used per recent item, the strongest first; 0 = all (default 0)" };
     private readonly Option<int?> _recentItems = new("--recent-items") { Description = "two-stage, coread: the user's most recent items kept: co-read queries and what each neighbour contributes (default 30)" };
     private readonly Option<string?> _without = new("--without-features") { Description = "two-stage: comma list of feature groups to leave out (popularity, trend, age, user, coread, ranks, neighbours)" };
 
@@ -61,7 +62,7 @@ internal sealed class TwoStageModelSpec : ModelSpec, ITunableModel
     public override void AddOptions(Command command)
     {
         if (_flags is not null) return;
-        foreach (var o in new Option[] { _iterations, _leaves, _minLeaf, _learningRate, _trainingDays, _retrainDays, _genRecency, _genFresh, _genCoRead, _genNeighbours, _nbQuery, _nbReaders, _maxNeighbours, _recentItems, _without })
+        foreach (var o in new Option[] { _iterations, _leaves, _minLeaf, _learningRate, _trainingDays, _retrainDays, _genRecency, _genFresh, _genCoRead, _genNeighbours, _nbQuery, _nbReaders, _maxNeighbours, _coReadPerItem, _recentItems, _without })
             command.Options.Add(o);
     }
 
@@ -85,6 +86,7 @@ internal sealed class TwoStageModelSpec : ModelSpec, ITunableModel
                 NeighbourQueryItems = p.GetValue(_nbQuery) ?? 100,
                 NeighbourReaders = p.GetValue(_nbReaders) ?? 200,
                 MaxNeighbours = p.GetValue(_maxNeighbours) ?? 30,
+                CoReadPerItem = p.GetValue(_coReadPerItem) ?? 0,
                 Groups = FeatureGroups.All & ~without,
             },
             Ranker = new LambdaRankTrainer.Options

@@ -25,6 +25,10 @@ public sealed class CandidateOptions
     /// <see cref="NeighbourQueryItems"/> × this. Default 200.</summary>
     public int NeighbourReaders = 200;
 
+    /// <summary>Co-read neighbours used per query item: the ones with the largest counts (ties by lower item index);
+    /// 0 = all (default). Bounds stage 1 on logs where popular items have tens of thousands of co-read neighbours.</summary>
+    public int CoReadPerItem;
+
     /// <summary>The most similar neighbours kept per user (≥ 1; ties by lower user index): bounds the second step to
     /// this many × <see cref="FreshnessState.Options.RecentItems"/>. Default 30 (best of 30, 100 and unbounded on the validation folds).</summary>
     public int MaxNeighbours = 30;
@@ -42,6 +46,7 @@ public sealed class CandidateOptions
         if (CoRead < 0 || CoRead > 1_000_000) throw new ArgumentOutOfRangeException(nameof(CoRead), CoRead, "CoRead must be in [0, 1000000].");
         if (Neighbours < 0 || Neighbours > 1_000_000) throw new ArgumentOutOfRangeException(nameof(Neighbours), Neighbours, "Neighbours must be in [0, 1000000].");
         if (NeighbourQueryItems < 1 || NeighbourQueryItems > 1_000_000) throw new ArgumentOutOfRangeException(nameof(NeighbourQueryItems), NeighbourQueryItems, "NeighbourQueryItems must be in [1, 1000000].");
+        if (CoReadPerItem < 0 || CoReadPerItem > 1_000_000) throw new ArgumentOutOfRangeException(nameof(CoReadPerItem), CoReadPerItem, "CoReadPerItem must be in [0, 1000000] (0 = all).");
         if (MaxNeighbours < 1 || MaxNeighbours > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MaxNeighbours), MaxNeighbours, "MaxNeighbours must be in [1, 1000000].");
         if (NeighbourReaders < 1 || NeighbourReaders > 1_000_000) throw new ArgumentOutOfRangeException(nameof(NeighbourReaders), NeighbourReaders, "NeighbourReaders must be in [1, 1000000].");
         if (Recency + Fresh + CoRead + Neighbours == 0) throw new ArgumentOutOfRangeException(nameof(Recency), "At least one generator must produce candidates.");
@@ -71,6 +76,7 @@ public sealed class RankingSnapshot
     private readonly int[] _shared; // recency top-N ∪ fresh top-N
     private readonly double _mainTotal;
     private readonly int[] _columns;
+    private readonly int[]?[] _coReadTop; // per item, its CoReadPerItem strongest co-read neighbours (filled on first use)
 
     /// <summary>Takes the snapshot at <paramref name="time"/> (≥ the state's Now).</summary>
     public RankingSnapshot(FreshnessState state, long time, CandidateOptions? options = null)
@@ -113,6 +119,7 @@ public sealed class RankingSnapshot
         _shared = shared.ToArray();
         Array.Sort(_shared);
         _columns = RankingFeatures.Columns(hs, _options.Groups);
+        _coReadTop = new int[]?[_options.CoReadPerItem > 0 ? items : 0];
     }
 
     /// <summary>The time T of the snapshot.</summary>
@@ -192,15 +199,33 @@ public sealed class RankingSnapshot
         for (int p = 0; p < recent.Length; p++)
         {
             int r = recent[p];
-            foreach (var (j, c) in _state.CoReadNeighbours(r))
+            var neighbours = _state.CoReadNeighbours(r);
+            if (_options.CoReadPerItem > 0)
             {
-                if (_state.HasRead(user, j)) continue;
-                float cos = (float)(c / Math.Sqrt((double)readers[r] * readers[j]));
-                var x = sum.GetValueOrDefault(j);
-                sum[j] = (x.Sum + cos, Math.Max(x.Max, cos), p == 0 ? cos : x.Last, x.Count + c);
+                // Benign race: two threads may compute the same list; either result is identical.
+                var top = _coReadTop[r] ??= StrongestCoReads(neighbours, _options.CoReadPerItem);
+                foreach (int j in top) Add(sum, user, p, r, j, neighbours[j], readers);
+            }
+            else
+            {
+                foreach (var (j, c) in neighbours) Add(sum, user, p, r, j, c, readers);
             }
         }
         return new CoReadScores(sum, ScoreOrder.Descending(sum, x => x.Sum));
+    }
+
+    private void Add(Dictionary<int, (float Sum, float Max, float Last, float Count)> sum, int user, int p, int r, int j, float c, ReadOnlySpan<int> readers)
+    {
+        if (_state.HasRead(user, j)) return;
+        float cos = (float)(c / Math.Sqrt((double)readers[r] * readers[j]));
+        var x = sum.GetValueOrDefault(j);
+        sum[j] = (x.Sum + cos, Math.Max(x.Max, cos), p == 0 ? cos : x.Last, x.Count + c);
+    }
+
+    private static int[] StrongestCoReads(IReadOnlyDictionary<int, float> neighbours, int take)
+    {
+        var order = ScoreOrder.Descending(neighbours, c => c);
+        return order.Length <= take ? order : order[..take];
     }
 
     /// <summary>

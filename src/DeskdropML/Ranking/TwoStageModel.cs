@@ -288,7 +288,7 @@ public sealed class TwoStageModel : IRecommenderModel
     {
         var c = o.Candidates;
         w.Write(c.RecencyHalfLifeHours); w.Write(c.Recency); w.Write(c.Fresh); w.Write(c.CoRead); w.Write((int)c.Groups);
-        w.Write(c.Neighbours); w.Write(c.NeighbourQueryItems); w.Write(c.NeighbourReaders); w.Write(c.MaxNeighbours);
+        w.Write(c.Neighbours); w.Write(c.NeighbourQueryItems); w.Write(c.NeighbourReaders); w.Write(c.MaxNeighbours); w.Write(c.CoReadPerItem);
         var g = o.Ranker;
         w.Write(g.NumberOfIterations); w.Write(g.NumberOfLeaves); w.Write(g.MinimumExampleCountPerLeaf); w.Write(g.LearningRate);
         w.Write(g.L2Regularization); w.Write(g.Seed); w.Write(g.NumberOfThreads);
@@ -302,7 +302,7 @@ public sealed class TwoStageModel : IRecommenderModel
             Candidates = new CandidateOptions
             {
                 RecencyHalfLifeHours = r.ReadDouble(), Recency = r.ReadInt32(), Fresh = r.ReadInt32(), CoRead = r.ReadInt32(), Groups = (FeatureGroups)r.ReadInt32(),
-                Neighbours = r.ReadInt32(), NeighbourQueryItems = r.ReadInt32(), NeighbourReaders = r.ReadInt32(), MaxNeighbours = r.ReadInt32(),
+                Neighbours = r.ReadInt32(), NeighbourQueryItems = r.ReadInt32(), NeighbourReaders = r.ReadInt32(), MaxNeighbours = r.ReadInt32(), CoReadPerItem = r.ReadInt32(),
             },
             Ranker = new LambdaRankTrainer.Options
             {

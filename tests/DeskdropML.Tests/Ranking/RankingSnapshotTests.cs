@@ -160,4 +160,20 @@ public class RankingSnapshotTests
         Assert.Throws<InvalidOperationException>(() => snap.Candidates(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new RankingSnapshot(state, 8 * H, Options()));
     }
+
+    [Fact]
+    public void Co_read_per_item_keeps_each_recent_items_strongest_neighbours()
+    {
+        var state = NeighbourState(); // co-reads (window 1): i0–i1 (u0, u1), i1–i2 (u1), i0–i3 (u2)
+        var all = new RankingSnapshot(state, 8 * H, Options(recency: 0, coread: 10)).CoReadScores(3);
+        Assert.Empty(all.Order); // u3's only item i4 has no co-reads
+        var full = new RankingSnapshot(state, 8 * H, Options(recency: 0, coread: 10)).CoReadScores(2); // u2: recent [i3, i0]
+        var wide = new RankingSnapshot(state, 8 * H, new CandidateOptions { RecencyHalfLifeHours = 1, CoReadPerItem = 1000 }).CoReadScores(2);
+        Assert.Equal(full.Order, wide.Order);
+        foreach (int i in full.Order) Assert.Equal(full.Scores[i].Sum, wide.Scores[i].Sum, 6);
+        // One neighbour per recent item: i0's strongest is i1 (count 2), so u2 keeps i1 only (i3 and i0 are read).
+        var one = new RankingSnapshot(state, 8 * H, new CandidateOptions { RecencyHalfLifeHours = 1, CoReadPerItem = 1 }).CoReadScores(2);
+        Assert.Equal(new[] { 1 }, one.Order);
+        Assert.Contains(1, full.Order);
+    }
 }
