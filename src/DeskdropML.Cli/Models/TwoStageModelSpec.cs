@@ -74,35 +74,28 @@ internal sealed class TwoStageModelSpec : ModelSpec, ITunableModel
         double retrainDays = p.GetValue(_retrainDays) ?? 7;
         if (!(trainingDays > 0)) throw new CliUsageException($"--training-days must be > 0 (got {trainingDays.ToString(CultureInfo.InvariantCulture)})");
         if (!(retrainDays >= 0)) throw new CliUsageException($"--retrain-days must be >= 0 (got {retrainDays.ToString(CultureInfo.InvariantCulture)})");
-        return new TwoStageTrainer.Options
+        var candidates = new CandidateOptions
         {
-            Freshness = new FreshnessState.Options { RecentItems = p.GetValue(_recentItems) ?? 30, CoReadWindow = Math.Min(10, p.GetValue(_recentItems) ?? 30) },
-            Candidates = new CandidateOptions
-            {
-                Recency = p.GetValue(_genRecency) ?? 50,
-                Fresh = p.GetValue(_genFresh) ?? 20,
-                CoRead = p.GetValue(_genCoRead) ?? 30,
-                Neighbours = p.GetValue(_genNeighbours) ?? 30,
-                NeighbourQueryItems = p.GetValue(_nbQuery) ?? 100,
-                NeighbourReaders = p.GetValue(_nbReaders) ?? 200,
-                MaxNeighbours = p.GetValue(_maxNeighbours) ?? 30,
-                CoReadPerItem = p.GetValue(_coReadPerItem) ?? 0,
-                Groups = FeatureGroups.All & ~without,
-            },
-            Ranker = new LambdaRankTrainer.Options
-            {
-                NumberOfIterations = p.GetValue(_iterations) ?? 100,
-                NumberOfLeaves = p.GetValue(_leaves) ?? 15,
-                MinimumExampleCountPerLeaf = p.GetValue(_minLeaf) ?? 50,
-                LearningRate = p.GetValue(_learningRate) ?? 0.1,
-                Seed = seed,
-                NumberOfThreads = 1,
-            },
-            WindowHours = windowHours,
-            TrainingWindows = Math.Max(1, (int)Math.Round(trainingDays * 24 / windowHours)),
-            RetrainEveryWindows = retrainDays == 0 ? 0 : Math.Max(1, (int)Math.Round(retrainDays * 24 / windowHours)),
-            Seed = seed,
+            Recency = p.GetValue(_genRecency) ?? 50,
+            Fresh = p.GetValue(_genFresh) ?? 20,
+            CoRead = p.GetValue(_genCoRead) ?? 30,
+            Neighbours = p.GetValue(_genNeighbours) ?? 30,
+            NeighbourQueryItems = p.GetValue(_nbQuery) ?? 100,
+            NeighbourReaders = p.GetValue(_nbReaders) ?? 200,
+            MaxNeighbours = p.GetValue(_maxNeighbours) ?? 30,
+            CoReadPerItem = p.GetValue(_coReadPerItem) ?? 0,
+            Groups = FeatureGroups.All & ~without,
         };
+        var ranker = new LambdaRankTrainer.Options
+        {
+            NumberOfIterations = p.GetValue(_iterations) ?? 100,
+            NumberOfLeaves = p.GetValue(_leaves) ?? 15,
+            MinimumExampleCountPerLeaf = p.GetValue(_minLeaf) ?? 50,
+            LearningRate = p.GetValue(_learningRate) ?? 0.1,
+            Seed = seed,
+            NumberOfThreads = 1,
+        };
+        return LeakFreeDefaults.Assemble(p.GetValue(_recentItems) ?? 30, candidates, ranker, windowHours, trainingDays, retrainDays, seed);
     }
 
     private FeatureGroups Without(ParseResult p)
@@ -146,21 +139,14 @@ internal sealed class TwoStageModelSpec : ModelSpec, ITunableModel
         string key = $"{p.Candidate}|{iterations}|{windowHours}|{split.IsValidationTrain}";
         if (_tuningFitter is null || _tuningKey != key)
         {
-            int recent = p.GetInt("recent_items");
-            var options = new TwoStageTrainer.Options
+            var candidates = new CandidateOptions { Recency = p.GetInt("gen_recency"), Fresh = 20, CoRead = 30, Neighbours = p.GetInt("gen_neighbours") };
+            var ranker = new LambdaRankTrainer.Options
             {
-                Freshness = new FreshnessState.Options { RecentItems = recent, CoReadWindow = Math.Min(10, recent) },
-                Candidates = new CandidateOptions { Recency = p.GetInt("gen_recency"), Fresh = 20, CoRead = 30, Neighbours = p.GetInt("gen_neighbours") },
-                Ranker = new LambdaRankTrainer.Options
-                {
-                    NumberOfIterations = iterations, NumberOfLeaves = p.GetInt("leaves"), MinimumExampleCountPerLeaf = p.GetInt("min_leaf"),
-                    LearningRate = p.GetDouble("learning_rate"), Seed = p.Seed, NumberOfThreads = 1,
-                },
-                WindowHours = windowHours,
-                TrainingWindows = Math.Max(1, (int)Math.Round(LeakFreeDefaults.TrainingDays(windowHours / 24) * 24 / windowHours)),
-                RetrainEveryWindows = Math.Max(1, (int)Math.Round(7 * 24 / windowHours)),
-                Seed = p.Seed,
+                NumberOfIterations = iterations, NumberOfLeaves = p.GetInt("leaves"), MinimumExampleCountPerLeaf = p.GetInt("min_leaf"),
+                LearningRate = p.GetDouble("learning_rate"), Seed = p.Seed, NumberOfThreads = 1,
             };
+            var options = LeakFreeDefaults.Assemble(p.GetInt("recent_items"), candidates, ranker, windowHours,
+                LeakFreeDefaults.TrainingDays(windowHours / 24), retrainDays: 7, p.Seed);
             _tuningFitter = new TwoStageFoldFitter(options);
             _tuningKey = key;
         }
@@ -219,6 +205,23 @@ internal static class LeakFreeDefaults
 {
     /// <summary>Days of training windows: 28 days or 12 windows, whichever is longer (daily: 28 windows; weekly: 12).</summary>
     public static double TrainingDays(double foldDays) => Math.Max(28, 12 * foldDays);
+
+    /// <summary>
+    /// Trainer options from the settings a command chooses: the user's recent list (co-read window at most 10), windows
+    /// of <paramref name="windowHours"/>, <paramref name="trainingDays"/> of them to train on (at least one) and a
+    /// retrain every <paramref name="retrainDays"/> (0 = train once).
+    /// </summary>
+    public static TwoStageTrainer.Options Assemble(int recentItems, CandidateOptions candidates, LambdaRankTrainer.Options ranker,
+        double windowHours, double trainingDays, double retrainDays, int seed) => new()
+    {
+        Freshness = new FreshnessState.Options { RecentItems = recentItems, CoReadWindow = Math.Min(10, recentItems) },
+        Candidates = candidates,
+        Ranker = ranker,
+        WindowHours = windowHours,
+        TrainingWindows = Math.Max(1, (int)Math.Round(trainingDays * 24 / windowHours)),
+        RetrainEveryWindows = retrainDays == 0 ? 0 : Math.Max(1, (int)Math.Round(retrainDays * 24 / windowHours)),
+        Seed = seed,
+    };
 }
 
 /// <summary><c>--model coread</c>, <c>fresh</c>, <c>trend</c>, <c>neighbours</c>: one candidate generator alone, streamed fold to fold.</summary>

@@ -23,15 +23,11 @@ internal static class LeakFreeTask
     private sealed record Entry(string Name, Func<FoldFit> Create, bool IsRecency = false);
 
     /// <summary>The two-stage settings chosen on the validation folds (docs/two-stage.md, "Choosing the settings").</summary>
-    internal static TwoStageTrainer.Options TwoStageOptions(double foldDays, int seed, bool quick, FeatureGroups without = FeatureGroups.None) => new()
-    {
-        Candidates = new CandidateOptions { Recency = 50, Fresh = 20, CoRead = 30, Groups = FeatureGroups.All & ~without },
-        Ranker = new LambdaRankTrainer.Options { NumberOfIterations = quick ? 30 : 100, LearningRate = 0.1, NumberOfLeaves = 15, MinimumExampleCountPerLeaf = 50, Seed = seed },
-        WindowHours = foldDays * 24,
-        TrainingWindows = Math.Max(1, (int)Math.Round(Models.LeakFreeDefaults.TrainingDays(foldDays) / foldDays)),
-        RetrainEveryWindows = quick ? 0 : Math.Max(1, (int)Math.Round(7 / foldDays)),
-        Seed = seed,
-    };
+    internal static TwoStageTrainer.Options TwoStageOptions(double foldDays, int seed, bool quick, FeatureGroups without = FeatureGroups.None) =>
+        Models.LeakFreeDefaults.Assemble(new FreshnessState.Options().RecentItems,
+            new CandidateOptions { Recency = 50, Fresh = 20, CoRead = 30, Groups = FeatureGroups.All & ~without },
+            new LambdaRankTrainer.Options { NumberOfIterations = quick ? 30 : 100, LearningRate = 0.1, NumberOfLeaves = 15, MinimumExampleCountPerLeaf = 50, Seed = seed },
+            foldDays * 24, Models.LeakFreeDefaults.TrainingDays(foldDays), retrainDays: quick ? 0 : 7, seed);
 
     public static JsonObject Run(ReproduceContext c)
     {
