@@ -102,4 +102,25 @@ public class AlsHalfStepTests
                 Assert.Equal(s, g1[a * k + b], 1e-3 * (1 + Math.Abs(s)));
             }
     }
+
+    /// <summary>
+    /// 64 factors take the register-tiled Cholesky kernels and the fused conjugate-gradient pass (on processors with
+    /// 512-bit vectors): both still solve the dense normal equations.
+    /// </summary>
+    [Theory]
+    [InlineData(AlsSolver.Cholesky, AlsConfidence.OnePlusAlphaR)]
+    [InlineData(AlsSolver.Cholesky, AlsConfidence.AlphaR)]
+    [InlineData(AlsSolver.ConjugateGradient, AlsConfidence.OnePlusAlphaR)]
+    public void SixtyFourFactorHalfStepsMatchDenseNormalEquations(AlsSolver solver, AlsConfidence confidence)
+    {
+        const int k = 64;
+        var m = AlsReference.RandomMatrix(seed: 31, rows: 40, columns: 90, density: 0.4, storeSomeZeros: true);
+        var itemFactors = AlsReference.RandomFactors(32, m.Columns, k, scale: 0.3);
+        var users = AlsReference.RandomFactors(33, m.Rows, k);
+        var settings = new AlsSolveSettings(k, 0.3f, 2f, confidence, AlsFeedback.Implicit, solver, 4 * k);
+        AlsHalfStep.Run(m, itemFactors, users, settings, threads: 2);
+        var expected = AlsReference.SolveAllRows(m, itemFactors, k, AlsFeedback.Implicit, confidence, 2f, 0.3, transposed: false);
+        double error = AlsReference.MaxRelativeError(users, expected);
+        Assert.True(error < 2e-4, $"{solver} off by {error}");
+    }
 }

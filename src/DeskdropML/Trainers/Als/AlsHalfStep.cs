@@ -59,7 +59,10 @@ internal static class AlsHalfStep
     private static void SolveRows(CsrMatrix matrix, float[] rowFactors, AlsRowSolver solver, AlsRowSolver.Scratch scratch, int start, int end, int k)
     {
         for (int row = start; row < end; row++)
+        {
+            if (row + 1 < end) solver.PrefetchRow(matrix.RowIndices(row + 1));
             solver.Solve(matrix.RowIndices(row), matrix.RowValues(row), rowFactors.AsSpan(row * k, k), scratch);
+        }
     }
 
     /// <summary>
@@ -73,12 +76,22 @@ internal static class AlsHalfStep
         {
             var upper = new float[k * k];
             int begin = c * GramRowsPerChunk, end = Math.Min(count, begin + GramRowsPerChunk);
-            Span<float> ones = stackalloc float[8];
-            ones.Fill(1f);
-            for (int i = begin; i < end; i += 8)
+            if (AlsBlockKernels.Applies(k))
             {
-                int m = Math.Min(8, end - i);
-                AlsKernels.AddOuterUpperMany(factors.AsSpan(i * k, m * k), ones[..m], upper, k);
+                // One register-tiled pass over the chunk's vectors.
+                Span<float> unit = stackalloc float[GramRowsPerChunk];
+                unit.Fill(1f);
+                AlsBlockKernels.AddWeightedOuterUpper(factors.AsSpan(begin * k, (end - begin) * k), unit[..(end - begin)], upper, k);
+            }
+            else
+            {
+                Span<float> ones = stackalloc float[8];
+                ones.Fill(1f);
+                for (int i = begin; i < end; i += 8)
+                {
+                    int m = Math.Min(8, end - i);
+                    AlsKernels.AddOuterUpperMany(factors.AsSpan(i * k, m * k), ones[..m], upper, k);
+                }
             }
             partial[c] = upper;
         }

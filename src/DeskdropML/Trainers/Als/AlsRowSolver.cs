@@ -16,6 +16,12 @@ namespace DeskdropML.Trainers.Als;
 /// </summary>
 internal sealed class AlsRowSolver
 {
+    /// <summary>
+    /// How many entries ahead the gather loop prefetches fixed factor rows, and how many entries of the next row
+    /// <see cref="PrefetchRow"/> requests while the current row is solved.
+    /// </summary>
+    private const int PrefetchDistance = 24;
+
     private readonly AlsSolveSettings _settings;
     private readonly float[] _fixedFactors;
     private readonly float[]? _gram;
@@ -57,6 +63,18 @@ internal sealed class AlsRowSolver
     }
 
     /// <summary>
+    /// Prefetches the fixed factor rows of the first entries of a row that will be solved next (the gather loop
+    /// prefetches the rest as it goes), so the first copies of that row do not wait for memory.
+    /// </summary>
+    public void PrefetchRow(ReadOnlySpan<int> columns)
+    {
+        int k = _settings.Factors;
+        ref float fixed0 = ref MemoryMarshal.GetArrayDataReference(_fixedFactors);
+        int m = Math.Min(PrefetchDistance, columns.Length);
+        for (int n = 0; n < m; n++) AlsKernels.Prefetch(ref Unsafe.Add(ref fixed0, (nint)columns[n] * k), k);
+    }
+
+    /// <summary>
     /// Solves one row. <paramref name="x"/> holds the warm start on entry (used by conjugate gradient) and the
     /// solution on return.
     /// </summary>
@@ -65,14 +83,20 @@ internal sealed class AlsRowSolver
     {
         // Gather the contributing entries: their terms and their fixed factor vectors, contiguous (cache friendly for
         // the several passes below).
+        // The fixed factor rows are random accesses (the profile's largest item before this loop prefetched): each
+        // row's cache lines are requested PrefetchDistance entries before they are copied.
         int k = _settings.Factors;
         int count = 0;
+        ref float fixed0 = ref MemoryMarshal.GetArrayDataReference(_fixedFactors);
+        ref float gathered0 = ref MemoryMarshal.GetArrayDataReference(scratch.Gathered);
         for (int n = 0; n < columns.Length; n++)
         {
+            if (n + PrefetchDistance < columns.Length)
+                AlsKernels.Prefetch(ref Unsafe.Add(ref fixed0, (nint)columns[n + PrefetchDistance] * k), k);
             if (!_settings.EntryTerms(strengths[n], out float w, out float b)) continue;
             scratch.EntryWeights[count] = w;
             scratch.EntryTargets[count] = b;
-            _fixedFactors.AsSpan(columns[n] * k, k).CopyTo(scratch.Gathered.AsSpan(count * k, k));
+            AlsKernels.CopyShort(ref Unsafe.Add(ref fixed0, (nint)columns[n] * k), ref Unsafe.Add(ref gathered0, (nint)count * k), k);
             count++;
         }
         if (count == 0)
@@ -94,10 +118,12 @@ internal sealed class AlsRowSolver
         float lambda = _settings.Regularization;
         for (int d = 0; d < k; d++) a[d * k + d] += lambda;
         x.Clear();
-        AlsKernels.AddOuterUpperMany(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
+        bool tiled = AlsBlockKernels.Applies(k);
+        if (tiled) AlsBlockKernels.AddWeightedOuterUpper(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
+        else AlsKernels.AddOuterUpperMany(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
         for (int n = 0; n < count; n++)
             AlsKernels.MultiplyAdd(scratch.Gathered.AsSpan(n * k, k), scratch.EntryTargets[n], x);
-        if (!AlsKernels.CholeskyUpper(a, k, scratch.Direction))
+        if (!(tiled ? AlsBlockKernels.CholeskyUpper(a, k, scratch.Direction) : AlsKernels.CholeskyUpper(a, k, scratch.Direction)))
             throw new InvalidOperationException(
                 "The ALS normal matrix is not numerically positive definite; increase Regularization (it must be > 0 for explicit feedback rows with fewer entries than factors).");
         AlsKernels.CholeskySolveUpper(a, scratch.Direction, k, x, scratch.Residual);
@@ -121,8 +147,13 @@ internal sealed class AlsRowSolver
         for (int d = 0; d < k; d++) r[d] = -r[d];
         Span<float> t = scratch.Coefficients.AsSpan(0, count);
         ReadOnlySpan<float> gathered = scratch.Gathered.AsSpan(0, count * k);
-        for (int n = 0; n < count; n++) t[n] = targets[n] - weights[n] * AlsKernels.Dot(gathered.Slice(n * k, k), x);
-        AddRows(gathered, t, r, k);
+        bool fused = AlsKernels.CanFuseRows(k);
+        if (fused) AlsKernels.AddWeightedProjections(gathered, weights, targets, x, r, k);
+        else
+        {
+            for (int n = 0; n < count; n++) t[n] = targets[n] - weights[n] * AlsKernels.Dot(gathered.Slice(n * k, k), x);
+            AddRows(gathered, t, r, k);
+        }
         r.CopyTo(p);
         float rsOld = AlsKernels.Dot(r, r);
         if (rsOld < 1e-20f) return;
@@ -132,13 +163,18 @@ internal sealed class AlsRowSolver
             if (_gram is null) ap.Clear();
             else AlsKernels.SymmetricMatVec(_gram, p, ap);
             AlsKernels.MultiplyAdd(p, lambda, ap);
-            // ap += Yu^T (w .* (Yu p)): all dot products first, then fused 8-row updates of ap.
-            for (int n = 0; n < count; n++)
+            // ap += Yu^T (w .* (Yu p)): one fused pass per entry when k allows it, else all dot products first, then
+            // fused 8-row updates of ap.
+            if (fused) AlsKernels.AddWeightedProjections(gathered, weights, ReadOnlySpan<float>.Empty, p, ap, k);
+            else
             {
-                float w = weights[n];
-                t[n] = w == 0f ? 0f : w * AlsKernels.Dot(gathered.Slice(n * k, k), p);
+                for (int n = 0; n < count; n++)
+                {
+                    float w = weights[n];
+                    t[n] = w == 0f ? 0f : w * AlsKernels.Dot(gathered.Slice(n * k, k), p);
+                }
+                AddRows(gathered, t, ap, k);
             }
-            AddRows(gathered, t, ap, k);
             float pAp = AlsKernels.Dot(p, ap);
             if (!(pAp > 0f)) break;
             float alpha = rsOld / pAp;
