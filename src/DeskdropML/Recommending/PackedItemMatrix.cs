@@ -68,6 +68,50 @@ public sealed class PackedItemMatrix
     }
 
     /// <summary>
+    /// The score of one item for one packed user vector: the same FMA chain, in the same order, as the tiled kernels, so
+    /// the same bits as <see cref="Score"/> gives for that item.
+    /// </summary>
+    internal float ScoreItem(ReadOnlySpan<float> packedUser, int item)
+    {
+        int p = PackedLength;
+        ref float data = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tiles), item / TileItems * p * TileItems + item % TileItems);
+        ref float u = ref MemoryMarshal.GetReference(packedUser);
+        float acc = 0f;
+        for (int d = 0; d < p; d++) acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref data, d * TileItems), Unsafe.Add(ref u, d), acc);
+        return acc;
+    }
+
+    /// <summary>
+    /// <see cref="ScoreItem"/> for a list of items, four independent FMA chains at a time (a single chain waits on
+    /// each FMA's latency); the same bits as <see cref="ScoreItem"/>.
+    /// </summary>
+    internal void ScoreItems(ReadOnlySpan<float> packedUser, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        int p = PackedLength, n = items.Length, j = 0;
+        ref float tiles = ref MemoryMarshal.GetArrayDataReference(_tiles);
+        ref float u = ref MemoryMarshal.GetReference(packedUser);
+        for (; j + 4 <= n; j += 4)
+        {
+            ref float d0 = ref Unsafe.Add(ref tiles, items[j] / TileItems * p * TileItems + items[j] % TileItems);
+            ref float d1 = ref Unsafe.Add(ref tiles, items[j + 1] / TileItems * p * TileItems + items[j + 1] % TileItems);
+            ref float d2 = ref Unsafe.Add(ref tiles, items[j + 2] / TileItems * p * TileItems + items[j + 2] % TileItems);
+            ref float d3 = ref Unsafe.Add(ref tiles, items[j + 3] / TileItems * p * TileItems + items[j + 3] % TileItems);
+            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+            for (int d = 0; d < p; d++)
+            {
+                float w = Unsafe.Add(ref u, d);
+                int o = d * TileItems;
+                a0 = MathF.FusedMultiplyAdd(Unsafe.Add(ref d0, o), w, a0);
+                a1 = MathF.FusedMultiplyAdd(Unsafe.Add(ref d1, o), w, a1);
+                a2 = MathF.FusedMultiplyAdd(Unsafe.Add(ref d2, o), w, a2);
+                a3 = MathF.FusedMultiplyAdd(Unsafe.Add(ref d3, o), w, a3);
+            }
+            scores[j] = a0; scores[j + 1] = a1; scores[j + 2] = a2; scores[j + 3] = a3;
+        }
+        for (; j < n; j++) scores[j] = ScoreItem(packedUser, items[j]);
+    }
+
+    /// <summary>
     /// Scores several users at once: <paramref name="packedUsers"/> holds <paramref name="userCount"/> packed vectors
     /// back to back, <paramref name="scores"/> receives <c>userCount</c> rows of <see cref="Items"/> scores.
     /// </summary>

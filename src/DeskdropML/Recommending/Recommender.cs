@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using DeskdropML.Memory;
 using DeskdropML.Sparse;
@@ -46,6 +48,7 @@ public sealed class Recommender : IWarmUserModel
     private readonly ColdUserFallbackModel _scorer;
     private readonly IFactorizationModel? _factorization;
     private readonly PackedItemMatrix? _itemMatrix;
+    private readonly QuantizedItemMatrix? _quantized;
     private float[]? _unitItemFactors; // items x Dimension, rows normalised; built on first SimilarItems call.
 
     /// <summary>Creates a recommender.</summary>
@@ -76,8 +79,23 @@ public sealed class Recommender : IWarmUserModel
                 "Dimension", factorization.Dimension, 4 * packed * items, packed * items);
             _factorization = factorization;
             _itemMatrix = new PackedItemMatrix(factorization);
+            // The 16-bit first pass pays off only on catalogues much larger than k; see QuantizedItemMatrix.
+            if (model.Items.Count >= MinQuantizedItems) _quantized = QuantizedItemMatrix.TryCreate(factorization);
         }
     }
+
+    /// <summary>Smallest catalogue for which <see cref="RecommendBatch"/> uses the 16-bit first pass.</summary>
+    private const int MinQuantizedItems = 1024;
+
+    /// <summary>
+    /// Whether <see cref="RecommendBatch"/> may use the 16-bit first pass with exact re-scoring
+    /// (<see cref="QuantizedItemMatrix"/>; same lists as the exact path). On by default; tests and benchmarks
+    /// turn it off to compare.
+    /// </summary>
+    internal bool UseQuantizedFirstPass { get; set; } = true;
+
+    /// <summary>True when the 16-bit first pass is available for this model on this processor.</summary>
+    internal bool HasQuantizedFirstPass => _quantized is not null;
 
     /// <summary>Creates a recommender whose fallback is a popularity model over the same items.</summary>
     public Recommender(IRecommenderModel model, CsrMatrix knownInteractions, PopularityModel fallback)
@@ -197,8 +215,14 @@ public sealed class Recommender : IWarmUserModel
         RequireBatchMemory(userIndices.Count, k, threads);
         var results = new int[userIndices.Count][];
         int next = 0;
+        QuantizedItemMatrix? quantized = UseQuantizedFirstPass && UsesQuantizedPass(k) ? _quantized : null;
         void Work()
         {
+            if (quantized is not null)
+            {
+                WorkQuantized(userIndices, k, excludeKnown, quantized, results, ref next);
+                return;
+            }
             int items = Model.Items.Count;
             int capacity = Math.Min(k, items);
             int p = _itemMatrix?.PackedLength ?? 0;
@@ -258,6 +282,108 @@ public sealed class Recommender : IWarmUserModel
         return results;
     }
 
+    /// <summary>True when a <see cref="RecommendBatch"/> for k items takes the 16-bit first pass (if available).</summary>
+    private bool UsesQuantizedPass(int k) => _quantized is not null && 8L * k <= Model.Items.Count;
+
+    /// <summary>
+    /// The worker of <see cref="RecommendBatch"/> with the 16-bit first pass: per batch of 16 users, score intervals for
+    /// every item (<see cref="QuantizedItemMatrix.Bounds"/>), then per user the k-th largest lower bound L among
+    /// eligible items, exact scores for the eligible items whose upper bound reaches L, and the exact selection among
+    /// them. Users whose vector cannot be quantized, or with fewer than k eligible items, are scored exactly.
+    /// </summary>
+    private void WorkQuantized(IReadOnlyList<int> userIndices, int k, bool excludeKnown, QuantizedItemMatrix quantized, int[][] results, ref int next)
+    {
+        int items = Model.Items.Count, stride = quantized.PaddedItems, codeLength = quantized.UserCodeLength;
+        int capacity = Math.Min(k, items);
+        int p = _itemMatrix!.PackedLength;
+        var packed = new float[UserBatch * p];
+        var codes = new short[UserBatch * codeLength];
+        var terms = new float[UserBatch * 3];
+        var lower = new float[UserBatch * stride];
+        var upper = new float[UserBatch * stride];
+        var slot = new int[UserBatch];      // -1 cold, -2 exact, else row in lower/upper
+        var exactRow = new float[items];
+        var candidates = new int[items];
+        var candidateScores = new float[items];
+        var excluded = new bool[items];
+        var top = new int[capacity];
+        var topScores = new float[capacity];
+        int start;
+        while ((start = Interlocked.Add(ref next, UserBatch) - UserBatch) < userIndices.Count)
+        {
+            int end = Math.Min(start + UserBatch, userIndices.Count);
+            int rows = 0;
+            for (int j = start; j < end; j++)
+            {
+                int user = userIndices[j];
+                Span<float> u = packed.AsSpan((j - start) * p, p);
+                if (IsColdUser(user)) { slot[j - start] = -1; continue; }
+                _factorization!.GetPackedUserVector(user, u);
+                if (quantized.QuantizeUser(u, codes.AsSpan(rows * codeLength, codeLength), out float scale, out float error, out float l1))
+                {
+                    terms[3 * rows] = scale;
+                    terms[3 * rows + 1] = error;
+                    terms[3 * rows + 2] = l1;
+                    slot[j - start] = rows++;
+                }
+                else slot[j - start] = -2;
+            }
+            quantized.Bounds(codes.AsSpan(0, rows * codeLength), terms.AsSpan(0, 3 * rows), rows, lower.AsSpan(0, rows * stride), upper.AsSpan(0, rows * stride));
+            for (int j = start; j < end; j++)
+            {
+                int user = userIndices[j];
+                int s = slot[j - start];
+                ReadOnlySpan<float> u = packed.AsSpan((j - start) * p, p);
+                ReadOnlySpan<int> known = excludeKnown ? KnownInteractions.RowIndices(user) : default;
+                foreach (int i in known) excluded[i] = true;
+                int n = s == -1 ? TopK.Select(_fallbackScores, capacity, top, topScores, excluded) : -1;
+                if (s >= 0)
+                {
+                    n = TopK.Select(lower.AsSpan(s * stride, items), capacity, top, topScores, excluded);
+                    if (n == capacity)
+                    {
+                        int c = Candidates(upper.AsSpan(s * stride, items), topScores[capacity - 1], excluded, candidates);
+                        _itemMatrix.ScoreItems(u, candidates.AsSpan(0, c), candidateScores.AsSpan(0, c));
+                        n = TopK.Select(candidateScores.AsSpan(0, c), capacity, top, topScores);
+                        for (int m = 0; m < n; m++) top[m] = candidates[top[m]];
+                    }
+                    else s = -2; // fewer eligible items than k: rank them exactly
+                }
+                if (s == -2)
+                {
+                    _itemMatrix.Score(u, exactRow);
+                    n = TopK.Select(exactRow, capacity, top, topScores, excluded);
+                }
+                foreach (int i in known) excluded[i] = false;
+                results[j] = top.AsSpan(0, n).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Writes, in increasing order, the items not excluded whose upper bound is at least <paramref name="threshold"/>.</summary>
+    private static int Candidates(ReadOnlySpan<float> upper, float threshold, ReadOnlySpan<bool> excluded, Span<int> candidates)
+    {
+        int count = 0, i = 0, n = upper.Length;
+        ref float start = ref MemoryMarshal.GetReference(upper);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(threshold);
+            for (; i + 8 <= n; i += 8)
+            {
+                uint mask = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref start, (nuint)i), t).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int j = i + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    if (!excluded[j]) candidates[count++] = j;
+                }
+            }
+        }
+        for (; i < n; i++)
+            if (upper[i] >= threshold && !excluded[i]) candidates[count++] = i;
+        return count;
+    }
+
     /// <summary>
     /// Bytes of a <see cref="RecommendBatch"/> call (class remarks): <c>T × (B × 4(I + P) + I + 8k) + U × (4k + 32)</c>
     /// with B = 16 users per batch for factorization models (else 1 and P = 0).
@@ -267,7 +393,9 @@ public sealed class Recommender : IWarmUserModel
         int items = Model.Items.Count, capacity = Math.Min(k, items);
         int p = _itemMatrix?.PackedLength ?? 0;
         int batch = _itemMatrix is null ? 1 : UserBatch;
-        return (double)threads * ((double)batch * 4 * (items + p) + items + 8.0 * capacity) + (double)users * (4.0 * capacity + 32);
+        // The 16-bit first pass keeps two bound rows per user instead of one score row, plus candidates and one row.
+        double quantizedExtra = _quantized is not null && UsesQuantizedPass(k) ? (double)batch * (4.0 * _quantized.PaddedItems + 16) + 12.0 * items : 0;
+        return (double)threads * ((double)batch * 4 * (items + p) + items + 8.0 * capacity + quantizedExtra) + (double)users * (4.0 * capacity + 32);
     }
 
     private void RequireBatchMemory(int users, int k, int threads) =>
