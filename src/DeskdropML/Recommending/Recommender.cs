@@ -29,13 +29,18 @@ namespace DeskdropML.Recommending;
 /// and <see cref="ScoreItems"/>. Other models, and <see cref="ItemItemModel"/>s (item-kNN, EASE: a
 /// factorization only in a dense view whose sparse scoring is cheaper and gives the same bits), are asked through
 /// <see cref="IRecommenderModel.ScoreItems"/>.</para>
+/// <para><b>First pass.</b> On processors with AVX-VNNI, for catalogues of at least 1,024 items and k at most I/8,
+/// <see cref="RecommendBatch"/> first bounds every score with 16-bit integer codes (<see cref="QuantizedItemMatrix"/>)
+/// and scores exactly only the items that can still enter the top k — the lists are the exact path's, item for item.</para>
 /// <para>All methods are safe to call from several threads at once (the model's getters must be too).</para>
 /// <para><b>Memory model</b> (U users, I items, P = factors + 2 packed floats, k wanted, T threads). Kept: the
 /// fallback scores <c>4I</c> bytes, the warm-user flags <c>U</c> bytes and, for a factorization model, the tiled item
-/// copy <c>4P × I</c> (rounded up to 16 items); <see cref="SimilarItems"/> adds <c>4(P − 2) × I</c> on first use.
+/// copy <c>4P × I</c> (rounded up to 16 items) plus, with the first pass, its 16-bit codes <c>(2P + 12) × I</c>;
+/// <see cref="SimilarItems"/> adds <c>4(P − 2) × I</c> on first use.
 /// Per call of <see cref="Recommend"/> or <see cref="ScoreItems"/>: a score row and a mask, <c>5I</c> bytes.
 /// <see cref="RecommendBatch"/> streams the users through T workers in batches of 16; each worker's scratch is sized
-/// once, <c>16 × 4(I + P) + I + 8k</c> bytes (one user's row, <c>5I + 8k</c>, for models scored through
+/// once, <c>16 × 4(I + P) + I + 8k</c> bytes (with the first pass <c>16 × 4I + 12I</c> more: two bound rows per user,
+/// the candidates and one exact row; one user's row, <c>5I + 8k</c>, for models scored through
 /// <see cref="IRecommenderModel.ScoreItems"/>), and the answer is <c>U × (4k + 32)</c> bytes (one array per user).
 /// Nothing is users × items; <see cref="RecommendBatch"/> checks its total with <see cref="MemoryBudget"/>.</para>
 /// </remarks>
