@@ -152,4 +152,33 @@ public sealed class QuantizedFirstPassTests
             Assert.Equal(BitConverter.SingleToInt32Bits(all[list[j]]), BitConverter.SingleToInt32Bits(matrix.ScoreItem(user, list[j])));
         }
     }
+
+    /// <summary>
+    /// The case: ALS with 64 factors on synthetic-2m, top-10 for all 80,436 users with train items excluded —
+    /// the first pass gives the exact path's lists for every user (runs when DESKDROP_SYNTHETIC names the log).
+    /// </summary>
+    [SkippableFact]
+    public void SyntheticTop10ListsEqualTheExactPath()
+    {
+        string? path = TestPaths.SyntheticLog;
+        Skip.If(path is null, TestPaths.SyntheticMissing);
+        var log = DeskdropML.Data.InteractionCsvLoader.Load(path!, new DeskdropML.Data.InteractionCsvOptions { EventColumn = "event" });
+        var ds = DeskdropML.Data.InteractionDataset.Build(log, new DeskdropML.Data.DatasetOptions { SplitTime = 1484228800 });
+        var model = new DeskdropML.Trainers.Als.AlsTrainer(new DeskdropML.Trainers.Als.AlsTrainer.Options
+        {
+            NumberOfFactors = 64, NumberOfIterations = 3, NumberOfThreads = 2, Seed = 1,
+        }).Fit(ds.Train, ds.Users, ds.Items);
+        var recommender = new Recommender(model, ds.Train, DeskdropML.Trainers.Popularity.PopularityModel.Fit(ds.Train, ds.Users, ds.Items));
+        Skip.IfNot(recommender.HasQuantizedFirstPass, "this processor has no AVX-VNNI: only the exact path exists");
+        var all = Enumerable.Range(0, ds.Users.Count).ToArray();
+        recommender.UseQuantizedFirstPass = false;
+        var expected = recommender.RecommendBatch(all, 10, threads: 2);
+        recommender.UseQuantizedFirstPass = true;
+        var actual = recommender.RecommendBatch(all, 10, threads: 2);
+        int different = 0;
+        for (int u = 0; u < all.Length; u++)
+            if (!expected[u].AsSpan().SequenceEqual(actual[u])) different++;
+        Assert.Equal(0, different);
+        Assert.Equal(80_436, all.Length);
+    }
 }
