@@ -1,4 +1,6 @@
 using DeskdropML.Data;
+using DeskdropML.Features;
+using DeskdropML.Sparse;
 
 namespace DeskdropML.Benchmarks;
 
@@ -7,6 +9,7 @@ public static class BenchmarkData
 {
     private static DeskdropBenchmark? _deskdrop;
     private static SyntheticLog? _synthetic;
+    private static DeskdropBenchmark? _deskdropText;
 
     /// <summary>The notebooks-data folder: DESKDROP_DATA, or the first notebooks-data found walking up from here.</summary>
     public static string DeskdropDirectory
@@ -28,6 +31,18 @@ public static class BenchmarkData
     }
 
     public static DeskdropBenchmark Deskdrop => _deskdrop ??= DeskdropBenchmark.Load(DeskdropDirectory, DeskdropBenchmarkKind.Deskdrop);
+
+    /// <summary>The deskdrop-text benchmark (interactions of articles with text).</summary>
+    public static DeskdropBenchmark DeskdropText => _deskdropText ??= DeskdropBenchmark.Load(DeskdropDirectory, DeskdropBenchmarkKind.DeskdropText);
+
+    /// <summary>The clean-preset TF-IDF item features (items x terms) of deskdrop-text, aligned with its item map.</summary>
+    public static CsrMatrix DeskdropTextItemFeatures()
+    {
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var articles = DeskdropText.Articles.Select(ArticleText.From).ToList();
+        var featurizer = new ItemTextFeaturizer(ml, new ItemTextFeaturizer.Options { Preset = TextFeaturePreset.Clean }).Fit(articles);
+        return featurizer.Featurize(articles, DeskdropText.Dataset.Items).Matrix;
+    }
 
     public static SyntheticLog Synthetic => _synthetic ??= SyntheticLog.Load(SyntheticLog.DefaultPath);
 }

@@ -8,7 +8,11 @@ namespace DeskdropML.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project tests/DeskdropML.Benchmarks -- [BenchmarkDotNet args]</c> runs the
 /// BenchmarkDotNet suites; <c>-- quality</c> measures WARP quality on <c>deskdrop</c>;
-/// <c>-- epochs deskdrop|synthetic</c> times single epochs with a stopwatch (a quick cross-check).
+/// <c>-- epochs deskdrop|synthetic</c> times single epochs with a stopwatch (a quick cross-check);
+/// <c>-- als deskdrop|synthetic [iterations]</c> times ALS iterations (<see cref="AlsIterations"/>);
+/// <c>-- hybrid [epochs] [warmups]</c> times WARP epochs with text item features on deskdrop-text (<see cref="HybridEpochs"/>);
+/// <c>-- export synthetic|deskdrop|deskdrop-text DIR</c> writes the matrices and an ALS model as NPY files for
+/// side-by-side measurements of other libraries (<see cref="PeerExport"/>, DEVELOPERS.md).
 /// </summary>
 public static class Program
 {
@@ -19,6 +23,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "topk")
             return TopKAllUsers(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? args[2] : "als",
                 args.Length > 3 ? int.Parse(args[3]) : 9, args.Length > 4 ? int.Parse(args[4]) : 5);
+        if (args.Length > 0 && args[0] == "export")
+            return PeerExport.Run(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? args[2] : "peer-export");
+        if (args.Length > 0 && args[0] == "als") return AlsIterations.Run(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? int.Parse(args[2]) : 5);
+        if (args.Length > 0 && args[0] == "hybrid") return HybridEpochs.Run(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? int.Parse(args[2]) : 5);
         if (args.Length > 0 && args[0] == "partial") return RepeatedPartial(args.Length > 1 ? args[1] : "deskdrop", args.Length > 2 ? int.Parse(args[2]) : 5);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
