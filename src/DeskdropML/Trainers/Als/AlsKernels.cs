@@ -221,7 +221,7 @@ internal static class AlsKernels
     /// acc += sum_n c_n y_n,   c_n = w_n (y_n · v)              (targets empty: the product Y^T W Y v)
     ///                         c_n = t_n - w_n (y_n · v)        (targets given: the residual Y^T (t - W Y v))
     /// </code>
-    /// Each y_n is read once for its dot product and its update (two entries per pass, so that two dot-product
+    /// Each y_n is read once for its dot product and its update (four entries per pass, so that four dot-product
     /// reductions overlap). Requires <paramref name="k"/> to be a multiple of 16 and 512-bit vectors (see
     /// <see cref="CanFuseRows"/>).
     /// </summary>
@@ -235,6 +235,50 @@ internal static class AlsKernels
         ref float v0 = ref MemoryMarshal.GetReference(v);
         ref float a0 = ref MemoryMarshal.GetReference(acc);
         int n = 0;
+        for (; n + 3 < count; n += 4)
+        {
+            // Four entries per pass: four independent dot-product reductions in flight.
+            ref float y0 = ref Unsafe.Add(ref y, n * k);
+            ref float y1 = ref Unsafe.Add(ref y0, k);
+            ref float y2 = ref Unsafe.Add(ref y1, k);
+            ref float y3 = ref Unsafe.Add(ref y2, k);
+            var s0 = Vector512<float>.Zero;
+            var s1 = Vector512<float>.Zero;
+            var s2 = Vector512<float>.Zero;
+            var s3 = Vector512<float>.Zero;
+            for (int c = 0; c < k; c += 16)
+            {
+                var vc = Vector512.LoadUnsafe(ref v0, (nuint)c);
+                s0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref y0, (nuint)c), vc, s0);
+                s1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref y1, (nuint)c), vc, s1);
+                s2 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref y2, (nuint)c), vc, s2);
+                s3 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref y3, (nuint)c), vc, s3);
+            }
+            float c0 = weights[n] * Vector512.Sum(s0);
+            float c1 = weights[n + 1] * Vector512.Sum(s1);
+            float c2 = weights[n + 2] * Vector512.Sum(s2);
+            float c3 = weights[n + 3] * Vector512.Sum(s3);
+            if (residual)
+            {
+                c0 = targets[n] - c0;
+                c1 = targets[n + 1] - c1;
+                c2 = targets[n + 2] - c2;
+                c3 = targets[n + 3] - c3;
+            }
+            var b0 = Vector512.Create(c0);
+            var b1 = Vector512.Create(c1);
+            var b2 = Vector512.Create(c2);
+            var b3 = Vector512.Create(c3);
+            for (int c = 0; c < k; c += 16)
+            {
+                var a = Vector512.LoadUnsafe(ref a0, (nuint)c);
+                a = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref y0, (nuint)c), b0, a);
+                var e = Vector512.LoadUnsafe(ref y2, (nuint)c) * b2;
+                a = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref y1, (nuint)c), b1, a);
+                e = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref y3, (nuint)c), b3, e);
+                (a + e).StoreUnsafe(ref a0, (nuint)c);
+            }
+        }
         for (; n + 1 < count; n += 2)
         {
             ref float y0 = ref Unsafe.Add(ref y, n * k);

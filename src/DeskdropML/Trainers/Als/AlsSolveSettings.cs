@@ -16,6 +16,7 @@ internal sealed record AlsSolveSettings(
     /// like missing ones). Explicit: <c>w = 1</c>, <c>b = r</c>.
     /// </summary>
     /// <returns>False when the entry contributes nothing.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool EntryTerms(float r, out float w, out float b)
     {
         if (Feedback == AlsFeedback.Explicit)
