@@ -185,7 +185,12 @@ internal sealed class WarpSgd
         switch (_loss)
         {
             case WarpLoss.Warp:
-                foreach (int p in order) WarpSample(s, ref rng, _pairUsers[p], items[p], values[p]);
+                for (int k = 0; k < order.Length; k++)
+                {
+                    PrefetchAhead(order, k);
+                    int p = order[k];
+                    WarpSample(s, ref rng, _pairUsers[p], items[p], values[p]);
+                }
                 break;
             case WarpLoss.Bpr:
                 foreach (int p in order) BprSample(s, ref rng, _pairUsers[p], items[p], values[p]);
@@ -199,8 +204,42 @@ internal sealed class WarpSgd
         }
     }
 
+    // How many samples ahead the sample's index entries (user, item, weight) and then its rows are prefetched.
+    private const int IndexLead = 8;
+    private const int RowLead = 3;
+
+    /// <summary>
+    /// Cache hints for the samples after <paramref name="k"/> in a shuffled chunk: the stored-entry arrays of sample
+    /// k + IndexLead, and the user row, positive item row (with optimiser state) and interaction row of sample
+    /// k + RowLead, whose index entries were hinted earlier. Without them each sample starts with a few dependent
+    /// cache misses (the order is random); the hints change no result.
+    /// </summary>
+    private void PrefetchAhead(ReadOnlySpan<int> order, int k)
+    {
+        if (k + IndexLead < order.Length)
+        {
+            int far = order[k + IndexLead];
+            WarpKernels.Prefetch(_pairUsers, far);
+            WarpKernels.Prefetch(_interactions.ColumnIndices, far);
+        }
+        if (k + RowLead < order.Length)
+        {
+            int near = order[k + RowLead];
+            int u = _pairUsers[near];
+            _users.PrefetchRow(u, withState: true);
+            _items.PrefetchRow(_interactions.ColumnIndices[near], withState: true);
+            WarpKernels.Prefetch(_interactions.ColumnIndices, _interactions.RowPointers[u]);
+        }
+    }
+
+    private void PrefetchCandidate(WarpRandom rng)
+    {
+        int j = DrawCandidate(ref rng);
+        _items.PrefetchRow(j, withState: false);
+    }
+
     private float Score(ReadOnlySpan<float> user, ReadOnlySpan<float> item) =>
-        TensorPrimitives.Dot(user.Slice(0, _d), item.Slice(0, _d)) + user[_d] + item[_d];
+        WarpKernels.Dot(user, item, _d) + user[_d] + item[_d];
 
     /// <summary>The WARP rank weight after <paramref name="sampled"/> draws: ln(max(1, ⌊(n - 1)/N⌋)).</summary>
     internal static float WarpRankWeight(int itemCount, int sampled) =>
@@ -210,6 +249,7 @@ internal sealed class WarpSgd
     {
         s.Samples++;
         if (!(weight > 0f)) return;
+        PrefetchCandidate(rng); // the first negative candidate's row loads while the positive is scored
         _users.Represent(u, s.User);
         _items.Represent(i, s.Positive);
         float positiveScore = Score(s.User, s.Positive);
@@ -247,13 +287,14 @@ internal sealed class WarpSgd
         for (sampled = 1; sampled <= _maxSampled; sampled++)
         {
             int j = DrawCandidate(ref rng);
+            if (sampled < _maxSampled) PrefetchCandidate(rng); // the next candidate (same draw, not consumed)
             int f = single[j];
             float score;
             if (f >= 0)
             {
                 // One feature with value 1 (identity only): score straight from the parameter block, no copy.
                 var block = parameters.AsSpan(f * stride, stride);
-                score = TensorPrimitives.Dot(userVector, block.Slice(0, d)) + userBias + block[d];
+                score = WarpKernels.Dot(userVector, block, d) + userBias + block[d];
             }
             else
             {
@@ -415,11 +456,9 @@ internal sealed class WarpSgd
         var deltas = side.Deltas;
         for (int k = 0; k < idx.Length; k++)
         {
-            int offset = idx[k] * stride;
             float g = scale * val[k];
             if (g == 0f) continue;
-            _optimizer.StepVector(parameters.AsSpan(offset, width), accumulators.AsSpan(offset, width),
-                deltas is null ? default : deltas.AsSpan(offset, width), direction, g, alpha);
+            WarpKernels.Step(in _optimizer, parameters, accumulators, deltas, idx[k] * stride, width, direction, g, alpha);
         }
     }
 

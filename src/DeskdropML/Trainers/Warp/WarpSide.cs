@@ -114,11 +114,18 @@ internal sealed class WarpSide
     /// <summary>Writes <c>[Σ x_f e_f, Σ x_f β_f]</c> for an arbitrary feature row (combined feature indices).</summary>
     public void RepresentFeatures(ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr)
     {
+        WarpKernels.SumBlocks(Parameters, Stride, idx, val, repr);
+    }
+
+    /// <summary>Hints the cache to fetch the parameter block (and, if <paramref name="withState"/>, the optimiser
+    /// state) of a single-feature row; rows of several features are left alone.</summary>
+    public void PrefetchRow(int row, bool withState)
+    {
+        int f = SingleFeature[row];
+        if (f < 0) return;
         int stride = Stride;
-        var r = repr.Slice(0, stride);
-        r.Clear();
-        for (int k = 0; k < idx.Length; k++)
-            TensorPrimitives.MultiplyAdd(Parameters.AsSpan(idx[k] * stride, stride), val[k], r, r);
+        WarpKernels.Prefetch(Parameters, f * stride, stride);
+        if (withState) WarpKernels.Prefetch(Accumulators, f * stride, stride);
     }
 
     /// <summary>Copies the embeddings into a feature-major array (feature f at [f·d, (f+1)·d)).</summary>

@@ -1,0 +1,189 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace DeskdropML.Trainers.Warp;
+
+/// <summary>
+/// The small dense kernels of the WARP training loop (dot products, feature sums and optimiser steps over one
+/// parameter block of d or d + 1 floats), written for AVX-512 with masked loads and stores: a block of any width is
+/// covered by ⌈width / 16⌉ full-width operations, the last one masked, so a width of 11 (d = 10 plus the bias) or
+/// 33 (d = 32 plus the bias) needs no scalar tail and no call per block. Without AVX-512 (or with
+/// <see cref="UseVectorPath"/> off, for tests) the portable code paths are used, which compute the same
+/// quantities (results agree to float rounding, not bit for bit).
+/// </summary>
+/// <remarks>
+/// Masked-off lanes of a load read nothing (AVX-512 fault suppression), so a block at the very end of an array is
+/// safe; masked-off lanes of a store write nothing, so neighbouring blocks are never touched (which matters for
+/// Hogwild threads updating adjacent features).
+/// </remarks>
+internal static unsafe class WarpKernels
+{
+    /// <summary>Whether the AVX-512 paths run (hardware support, and not switched off by a test).</summary>
+    internal static bool UseVectorPath = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Float mask whose first <paramref name="lanes"/> lanes (1..16) are all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Mask(int lanes) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(lanes)).AsSingle();
+
+    /// <summary>Σ a_c b_c over <paramref name="n"/> entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int n)
+    {
+        if (!UseVectorPath) return TensorPrimitives.Dot(a.Slice(0, n), b.Slice(0, n));
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+            return Dot(pa, pb, n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* a, float* b, int n)
+    {
+        var acc = Vector512<float>.Zero;
+        int c = 0;
+        for (; c + 16 <= n; c += 16)
+            acc = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(a + c), Avx512F.LoadVector512(b + c), acc);
+        if (c < n)
+        {
+            var m = Mask(n - c);
+            acc = Avx512F.FusedMultiplyAdd(Avx512F.MaskLoad(a + c, m, Vector512<float>.Zero), Avx512F.MaskLoad(b + c, m, Vector512<float>.Zero), acc);
+        }
+        return Vector512.Sum(acc);
+    }
+
+    /// <summary>
+    /// <c>repr = Σ_k val[k] · parameters[idx[k]·stride .. +stride)</c> (the first <paramref name="stride"/> entries of
+    /// <paramref name="repr"/> are overwritten).
+    /// </summary>
+    public static void SumBlocks(float[] parameters, int stride, ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr)
+    {
+        var r = repr.Slice(0, stride);
+        if (!UseVectorPath)
+        {
+            r.Clear();
+            for (int k = 0; k < idx.Length; k++)
+                TensorPrimitives.MultiplyAdd(parameters.AsSpan(idx[k] * stride, stride), val[k], r, r);
+            return;
+        }
+        fixed (float* p = parameters)
+        fixed (float* pr = r)
+        fixed (int* pi = idx)
+        fixed (float* pv = val)
+        {
+            int n = idx.Length;
+            for (int c = 0; c < stride; c += 16)
+            {
+                var m = Mask(Math.Min(16, stride - c));
+                var acc0 = Vector512<float>.Zero;
+                var acc1 = Vector512<float>.Zero;
+                float* bp = p + c;
+                int k = 0;
+                // Two independent accumulators halve the FMA dependency chain over a long feature row.
+                for (; k + 2 <= n; k += 2)
+                {
+                    acc0 = Avx512F.FusedMultiplyAdd(Avx512F.MaskLoad(bp + (nint)pi[k] * stride, m, Vector512<float>.Zero), Vector512.Create(pv[k]), acc0);
+                    acc1 = Avx512F.FusedMultiplyAdd(Avx512F.MaskLoad(bp + (nint)pi[k + 1] * stride, m, Vector512<float>.Zero), Vector512.Create(pv[k + 1]), acc1);
+                }
+                if (k < n)
+                    acc0 = Avx512F.FusedMultiplyAdd(Avx512F.MaskLoad(bp + (nint)pi[k] * stride, m, Vector512<float>.Zero), Vector512.Create(pv[k]), acc0);
+                Avx512F.MaskStore(pr + c, m, acc0 + acc1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One optimiser step on <paramref name="width"/> parameters starting at <paramref name="offset"/>, with gradient
+    /// <c>scale · direction_c</c>, followed by the L2 shrink (see <see cref="WarpOptimizer"/> for the rules).
+    /// </summary>
+    public static void Step(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int offset, int width,
+        ReadOnlySpan<float> direction, float scale, float alpha)
+    {
+        if (!UseVectorPath)
+        {
+            optimizer.StepVector(theta.AsSpan(offset, width), acc.AsSpan(offset, width),
+                deltas is null ? default : deltas.AsSpan(offset, width), direction.Slice(0, width), scale, alpha);
+            return;
+        }
+        fixed (float* pt = &theta[offset])
+        fixed (float* pa = &acc[offset])
+        fixed (float* pd = direction)
+        {
+            if (optimizer.Adagrad)
+            {
+                AdagradStep(pt, pa, pd, width, scale, optimizer.LearningRate, alpha);
+                return;
+            }
+            fixed (float* pe = &deltas![offset])
+                AdadeltaStep(pt, pa, pe, pd, width, scale, optimizer.Rho, optimizer.Epsilon, alpha);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AdagradStep(float* theta, float* acc, float* direction, int width, float scale, float rate, float alpha)
+    {
+        var vScale = Vector512.Create(scale);
+        var vRate = Vector512.Create(rate);
+        var vAlpha = Vector512.Create(alpha);
+        var one = Vector512<float>.One;
+        for (int c = 0; c < width; c += 16)
+        {
+            var m = Mask(Math.Min(16, width - c));
+            var g = vScale * Avx512F.MaskLoad(direction + c, m, Vector512<float>.Zero);
+            var a = Avx512F.MaskLoad(acc + c, m, one); // masked lanes: 1, so the square root stays finite
+            var eta = vRate / Vector512.Sqrt(a);
+            var t = Avx512F.MaskLoad(theta + c, m, Vector512<float>.Zero) - eta * g;
+            if (alpha > 0f) t *= Vector512.Max(Vector512<float>.Zero, one - eta * vAlpha);
+            Avx512F.MaskStore(theta + c, m, t);
+            Avx512F.MaskStore(acc + c, m, a + g * g);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AdadeltaStep(float* theta, float* acc, float* deltas, float* direction, int width, float scale, float rho, float epsilon, float alpha)
+    {
+        var vScale = Vector512.Create(scale);
+        var vRho = Vector512.Create(rho);
+        var vRest = Vector512.Create(1f - rho);
+        var vEps = Vector512.Create(epsilon);
+        var vAlpha = Vector512.Create(alpha);
+        var one = Vector512<float>.One;
+        for (int c = 0; c < width; c += 16)
+        {
+            var m = Mask(Math.Min(16, width - c));
+            var g = vScale * Avx512F.MaskLoad(direction + c, m, Vector512<float>.Zero);
+            var a = vRho * Avx512F.MaskLoad(acc + c, m, Vector512<float>.Zero) + vRest * g * g;
+            var delta = Avx512F.MaskLoad(deltas + c, m, Vector512<float>.Zero);
+            var eta = Vector512.Sqrt(delta + vEps) / Vector512.Sqrt(a + vEps);
+            var step = eta * g;
+            var t = Avx512F.MaskLoad(theta + c, m, Vector512<float>.Zero) - step;
+            if (alpha > 0f) t *= Vector512.Max(Vector512<float>.Zero, one - eta * vAlpha);
+            Avx512F.MaskStore(acc + c, m, a);
+            Avx512F.MaskStore(deltas + c, m, vRho * delta + vRest * step * step);
+            Avx512F.MaskStore(theta + c, m, t);
+        }
+    }
+
+    /// <summary>Asks the cache hierarchy for the lines of <c>array[offset .. offset + length)</c> (a hint; no effect on results).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(float[] array, int offset, int length)
+    {
+        if (!Sse.IsSupported) return;
+        ref float start = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array);
+        byte* p = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref start, offset));
+        byte* end = p + 4 * (length - 1);
+        // One hint per 64-byte line touched (the last line explicitly, in case the block straddles it).
+        for (; p < end; p += 64) Sse.Prefetch0(p);
+        Sse.Prefetch0(end);
+    }
+
+    /// <summary>Asks the cache hierarchy for the line holding <c>array[index]</c> (a hint; no effect on results).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(ReadOnlySpan<int> array, int index)
+    {
+        if (!Sse.IsSupported) return;
+        ref int start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(array);
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref start, index)));
+    }
+}
