@@ -10,8 +10,9 @@ namespace DeskdropML.Trainers.Warp;
 /// parameter block of d or d + 1 floats), written for AVX-512 with masked loads and stores: a block of any width is
 /// covered by ⌈width / 16⌉ full-width operations, the last one masked, so a width of 11 (d = 10 plus the bias) or
 /// 33 (d = 32 plus the bias) needs no scalar tail and no call per block. Without AVX-512 (or with
-/// <see cref="UseVectorPath"/> off, for tests) the portable code paths are used, which compute the same
-/// quantities (results agree to float rounding, not bit for bit).
+/// <see cref="UseVectorPath"/> false) the portable code paths are used, which compute the same
+/// quantities (results agree to float rounding, not bit for bit). Tests compare the two paths through the
+/// <c>…Avx512</c> and <c>…Portable</c> methods.
 /// </summary>
 /// <remarks>
 /// Masked-off lanes of a load read nothing (AVX-512 fault suppression), so a block at the very end of an array is
@@ -21,18 +22,27 @@ namespace DeskdropML.Trainers.Warp;
 internal static unsafe class WarpKernels
 {
     /// <summary>Whether the AVX-512 paths run (hardware support, and not switched off by a test).</summary>
-    internal static bool UseVectorPath = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+    internal static readonly bool UseVectorPath = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
     /// <summary>Float mask whose first <paramref name="lanes"/> lanes (1..16) are all ones.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Mask(int lanes) =>
         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(lanes)).AsSingle();
 
+    /// <summary>Mask of the lanes (of a chunk) that read the direction: min(16, max(0, lanes)) lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> DirectionMask(int lanes) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(lanes)).AsSingle();
+
     /// <summary>Σ a_c b_c over <paramref name="n"/> entries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int n)
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int n) =>
+        UseVectorPath ? DotAvx512(a, b, n) : TensorPrimitives.Dot(a.Slice(0, n), b.Slice(0, n));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float DotAvx512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int n)
     {
-        if (!UseVectorPath) return TensorPrimitives.Dot(a.Slice(0, n), b.Slice(0, n));
+        if ((uint)n > (uint)a.Length || (uint)n > (uint)b.Length) throw new ArgumentOutOfRangeException(nameof(n));
         fixed (float* pa = a)
         fixed (float* pb = b)
             return Dot(pa, pb, n);
@@ -59,14 +69,24 @@ internal static unsafe class WarpKernels
     /// </summary>
     public static void SumBlocks(float[] parameters, int stride, ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr)
     {
+        if (UseVectorPath) SumBlocksAvx512(parameters, stride, idx, val, repr);
+        else SumBlocksPortable(parameters, stride, idx, val, repr);
+    }
+
+    internal static void SumBlocksPortable(float[] parameters, int stride, ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr)
+    {
         var r = repr.Slice(0, stride);
-        if (!UseVectorPath)
-        {
-            r.Clear();
-            for (int k = 0; k < idx.Length; k++)
-                TensorPrimitives.MultiplyAdd(parameters.AsSpan(idx[k] * stride, stride), val[k], r, r);
-            return;
-        }
+        r.Clear();
+        for (int k = 0; k < idx.Length; k++)
+            TensorPrimitives.MultiplyAdd(parameters.AsSpan(idx[k] * stride, stride), val[k], r, r);
+    }
+
+    internal static void SumBlocksAvx512(float[] parameters, int stride, ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr)
+    {
+        var r = repr.Slice(0, stride);
+        if (idx.Length > val.Length) throw new ArgumentException("More indices than values.", nameof(val));
+        foreach (int f in idx)
+            if ((uint)f >= (uint)(parameters.Length / stride)) throw new ArgumentOutOfRangeException(nameof(idx));
         fixed (float* p = parameters)
         fixed (float* pr = r)
         fixed (int* pi = idx)
@@ -93,35 +113,57 @@ internal static unsafe class WarpKernels
         }
     }
 
+    private static readonly float[] Ones = [1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f];
+
     /// <summary>
     /// One optimiser step on <paramref name="width"/> parameters starting at <paramref name="offset"/>, with gradient
-    /// <c>scale · direction_c</c>, followed by the L2 shrink (see <see cref="WarpOptimizer"/> for the rules).
+    /// <c>scale · direction_c</c>, followed by the L2 shrink (see <see cref="WarpOptimizer"/> for the rules). The
+    /// direction is <paramref name="direction"/> for the first <paramref name="directionLength"/> parameters and 1 for
+    /// the rest (at most 16): an item step <c>[p_u, 1]</c> reads p_u in place, without a copy that appends the 1.
     /// </summary>
     public static void Step(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int offset, int width,
-        ReadOnlySpan<float> direction, float scale, float alpha)
+        ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
     {
-        if (!UseVectorPath)
+        if (UseVectorPath) StepAvx512(optimizer, theta, acc, deltas, offset, width, direction, directionLength, scale, alpha);
+        else StepPortable(optimizer, theta, acc, deltas, offset, width, direction, directionLength, scale, alpha);
+    }
+
+    internal static void StepPortable(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int offset, int width,
+        ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
+    {
         {
-            optimizer.StepVector(theta.AsSpan(offset, width), acc.AsSpan(offset, width),
-                deltas is null ? default : deltas.AsSpan(offset, width), direction.Slice(0, width), scale, alpha);
-            return;
+            int n = directionLength;
+            optimizer.StepVector(theta.AsSpan(offset, n), acc.AsSpan(offset, n),
+                deltas is null ? default : deltas.AsSpan(offset, n), direction.Slice(0, n), scale, alpha);
+            if (width > n)
+                optimizer.StepVector(theta.AsSpan(offset + n, width - n), acc.AsSpan(offset + n, width - n),
+                    deltas is null ? default : deltas.AsSpan(offset + n, width - n), Ones.AsSpan(0, width - n), scale, alpha);
         }
+    }
+
+    internal static void StepAvx512(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int offset, int width,
+        ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
+    {
+        if ((uint)directionLength > (uint)direction.Length || directionLength > width || width - directionLength > 16)
+            throw new ArgumentOutOfRangeException(nameof(directionLength));
+        if (offset < 0 || width < 1 || offset + width > theta.Length || offset + width > acc.Length || (deltas is not null && offset + width > deltas.Length))
+            throw new ArgumentOutOfRangeException(nameof(offset));
         fixed (float* pt = &theta[offset])
         fixed (float* pa = &acc[offset])
         fixed (float* pd = direction)
         {
             if (optimizer.Adagrad)
             {
-                AdagradStep(pt, pa, pd, width, scale, optimizer.LearningRate, alpha);
+                AdagradStep(pt, pa, pd, width, directionLength, scale, optimizer.LearningRate, alpha);
                 return;
             }
             fixed (float* pe = &deltas![offset])
-                AdadeltaStep(pt, pa, pe, pd, width, scale, optimizer.Rho, optimizer.Epsilon, alpha);
+                AdadeltaStep(pt, pa, pe, pd, width, directionLength, scale, optimizer.Rho, optimizer.Epsilon, alpha);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AdagradStep(float* theta, float* acc, float* direction, int width, float scale, float rate, float alpha)
+    private static void AdagradStep(float* theta, float* acc, float* direction, int width, int directionLength, float scale, float rate, float alpha)
     {
         var vScale = Vector512.Create(scale);
         var vRate = Vector512.Create(rate);
@@ -130,7 +172,7 @@ internal static unsafe class WarpKernels
         for (int c = 0; c < width; c += 16)
         {
             var m = Mask(Math.Min(16, width - c));
-            var g = vScale * Avx512F.MaskLoad(direction + c, m, Vector512<float>.Zero);
+            var g = vScale * Avx512F.MaskLoad(direction + c, DirectionMask(directionLength - c), one);
             var a = Avx512F.MaskLoad(acc + c, m, one); // masked lanes: 1, so the square root stays finite
             var eta = vRate / Vector512.Sqrt(a);
             var t = Avx512F.MaskLoad(theta + c, m, Vector512<float>.Zero) - eta * g;
@@ -141,7 +183,7 @@ internal static unsafe class WarpKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AdadeltaStep(float* theta, float* acc, float* deltas, float* direction, int width, float scale, float rho, float epsilon, float alpha)
+    private static void AdadeltaStep(float* theta, float* acc, float* deltas, float* direction, int width, int directionLength, float scale, float rho, float epsilon, float alpha)
     {
         var vScale = Vector512.Create(scale);
         var vRho = Vector512.Create(rho);
@@ -152,7 +194,7 @@ internal static unsafe class WarpKernels
         for (int c = 0; c < width; c += 16)
         {
             var m = Mask(Math.Min(16, width - c));
-            var g = vScale * Avx512F.MaskLoad(direction + c, m, Vector512<float>.Zero);
+            var g = vScale * Avx512F.MaskLoad(direction + c, DirectionMask(directionLength - c), one);
             var a = vRho * Avx512F.MaskLoad(acc + c, m, Vector512<float>.Zero) + vRest * g * g;
             var delta = Avx512F.MaskLoad(deltas + c, m, Vector512<float>.Zero);
             var eta = Vector512.Sqrt(delta + vEps) / Vector512.Sqrt(a + vEps);
