@@ -1,0 +1,170 @@
+using System.Numerics.Tensors;
+using DeskdropML.Sparse;
+using DeskdropML.Trainers.Warp;
+
+namespace DeskdropML.Tests.Warp;
+
+/// <summary>
+/// The AVX-512 kernels of the WARP loop against the portable code they replace (same quantities, float rounding
+/// apart), at every width around the 16-lane boundaries, plus the in-place (view) path of single-feature rows
+/// against the summed-representation path, which must agree bit for bit.
+/// </summary>
+public class WarpKernelTests
+{
+    private static readonly int[] Widths = [1, 2, 3, 7, 8, 10, 11, 15, 16, 17, 31, 32, 33, 47, 48, 49, 65];
+
+    private static float[] RandomArray(Random rng, int n, double scale = 1, double shift = -0.5)
+    {
+        var a = new float[n];
+        for (int k = 0; k < n; k++) a[k] = (float)((rng.NextDouble() + shift) * scale);
+        return a;
+    }
+
+    private static void Close(float expected, float actual, double relative, string what)
+    {
+        double tol = relative * Math.Max(1, Math.Abs(expected));
+        Assert.True(Math.Abs(expected - actual) <= tol, $"{what}: expected {expected:G9}, got {actual:G9}");
+    }
+
+    [Fact]
+    public void DotMatchesAReferenceAtEveryWidth()
+    {
+        if (!WarpKernels.UseVectorPath) return; // nothing to compare: the portable path is the reference
+        var rng = new Random(1);
+        foreach (int n in Widths)
+        {
+            var a = RandomArray(rng, n + 3);
+            var b = RandomArray(rng, n + 3);
+            double reference = 0;
+            for (int c = 0; c < n; c++) reference += (double)a[c] * b[c];
+            Close((float)reference, WarpKernels.DotAvx512(a, b, n), 1e-5, $"dot n={n}");
+            Close(TensorPrimitives.Dot(a.AsSpan(0, n), b.AsSpan(0, n)), WarpKernels.DotAvx512(a, b, n), 1e-5, $"dot vs TensorPrimitives n={n}");
+        }
+    }
+
+    [Fact]
+    public void SumOfFeatureBlocksMatchesThePortableSumAndWritesOnlyItsBlock()
+    {
+        if (!WarpKernels.UseVectorPath) return;
+        var rng = new Random(2);
+        foreach (int stride in Widths)
+        {
+            const int features = 9;
+            var parameters = RandomArray(rng, features * stride);
+            foreach (int count in new[] { 0, 1, 2, 5, 9 })
+            {
+                // Always include the last feature when count > 0: its masked loads end exactly at the array's end.
+                var idx = Enumerable.Range(0, count).Select(k => features - 1 - 2 * k % features).ToArray();
+                var val = RandomArray(rng, count, 4, -0.5);
+                var expected = new float[stride + 20];
+                var actual = new float[stride + 20];
+                Array.Fill(expected, 7f);
+                Array.Fill(actual, 7f);
+                WarpKernels.SumBlocksPortable(parameters, stride, idx, val, expected);
+                WarpKernels.SumBlocksAvx512(parameters, stride, idx, val, actual);
+                for (int c = 0; c < expected.Length; c++)
+                    Close(expected[c], actual[c], 1e-5, $"stride {stride}, {count} features, entry {c}");
+                for (int c = stride; c < actual.Length; c++) Assert.Equal(7f, actual[c]); // nothing written past the block
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(WarpLearningSchedule.Adagrad, 0f)]
+    [InlineData(WarpLearningSchedule.Adagrad, 0.3f)]
+    [InlineData(WarpLearningSchedule.Adadelta, 0f)]
+    [InlineData(WarpLearningSchedule.Adadelta, 0.3f)]
+    public void OptimiserStepMatchesThePortableStepAndLeavesNeighboursAlone(WarpLearningSchedule schedule, float alpha)
+    {
+        if (!WarpKernels.UseVectorPath) return;
+        var optimizer = new WarpOptimizer(schedule, 0.05f, 0.95f, 1e-6f);
+        var rng = new Random(3);
+        foreach (int width in Widths)
+        {
+            foreach (int directionLength in new[] { width, width - 1 })
+            {
+                if (directionLength < 0) continue;
+                const int offset = 5;
+                int length = offset + width + 4;
+                var theta = RandomArray(rng, length);
+                // Adagrad: Σg² + 1 ≥ 1; Adadelta: E[g²], E[Δ²] ≥ 0.
+                var acc = RandomArray(rng, length, 2, schedule == WarpLearningSchedule.Adagrad ? 0.5 : 0);
+                float[]? deltas = schedule == WarpLearningSchedule.Adadelta ? RandomArray(rng, length, 0.01, 0) : null;
+                var direction = RandomArray(rng, directionLength + 2);
+                float scale = (float)(rng.NextDouble() * 4 - 2);
+                var (t1, a1, d1) = ((float[])theta.Clone(), (float[])acc.Clone(), (float[]?)deltas?.Clone());
+                var (t2, a2, d2) = ((float[])theta.Clone(), (float[])acc.Clone(), (float[]?)deltas?.Clone());
+                WarpKernels.StepPortable(optimizer, t1, a1, d1, offset, width, direction, directionLength, scale, alpha);
+                WarpKernels.StepAvx512(optimizer, t2, a2, d2, offset, width, direction, directionLength, scale, alpha);
+                string what = $"{schedule} alpha {alpha} width {width} direction {directionLength}";
+                for (int k = 0; k < length; k++)
+                {
+                    bool inside = k >= offset && k < offset + width;
+                    if (!inside)
+                    {
+                        Assert.Equal(theta[k], t2[k]);
+                        Assert.Equal(acc[k], a2[k]);
+                        if (deltas is not null) Assert.Equal(deltas[k], d2![k]);
+                        continue;
+                    }
+                    Close(t1[k], t2[k], 1e-6, $"{what}: theta[{k}]");
+                    Close(a1[k], a2[k], 1e-6, $"{what}: accumulator[{k}]");
+                    if (deltas is not null) Close(d1![k], d2![k], 1e-6, $"{what}: delta[{k}]");
+                    Assert.NotEqual(theta[k], t2[k]); // every entry of the block was stepped
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void PeekedDrawsAreTheDrawsThatFollow()
+    {
+        var rng = WarpRandom.ForStream(42, 3, 1);
+        for (int t = 0; t < 200; t++)
+        {
+            int n = 1 + t * 977 % 50000;
+            var peeks = Enumerable.Range(0, 5).Select(a => rng.PeekInt(n, a)).ToArray();
+            var copy = rng;
+            for (int a = 0; a < 5; a++) Assert.Equal(peeks[a], copy.NextInt(n));
+            rng.NextInt(n);
+        }
+    }
+
+    /// <summary>
+    /// Identity rows are read and stepped in place (views of the parameter blocks); the same features written as
+    /// side features with an extra explicit zero entry per row go through the summed representations and the
+    /// per-feature steps (a zero-valued feature adds exactly 0 and is skipped by the step). One thread, same seed:
+    /// the learned parameters of the shared features must be bit-identical.
+    /// </summary>
+    [Theory]
+    [InlineData(WarpLoss.Warp)]
+    [InlineData(WarpLoss.KosWarp)]
+    [InlineData(WarpLoss.Bpr)]
+    public void InPlaceRowsTrainExactlyLikeSummedRepresentations(WarpLoss loss)
+    {
+        var data = PlantedData.Generate(users: 120, items: 60, seed: 11);
+        var options = new WarpTrainer.Options { NumberOfComponents = 17, NumberOfEpochs = 4, Loss = loss, Seed = 5 };
+        var inPlace = new WarpTrainer(options).Fit(data.Train, data.Users, data.Items);
+
+        static CsrMatrix IdentityPlusZeroColumn(int n)
+        {
+            var rows = Enumerable.Range(0, n).SelectMany(r => new[] { r, r }).ToArray();
+            var cols = Enumerable.Range(0, n).SelectMany(r => new[] { r, n }).ToArray();
+            var vals = Enumerable.Range(0, n).SelectMany(_ => new[] { 1f, 0f }).ToArray();
+            return CsrMatrix.FromTriplets(n, n + 1, rows, cols, vals);
+        }
+        var summedOptions = new WarpTrainer.Options
+        {
+            NumberOfComponents = 17, NumberOfEpochs = 4, Loss = loss, Seed = 5,
+            UseUserIdentityFeatures = false, UseItemIdentityFeatures = false,
+        };
+        var summed = new WarpTrainer(summedOptions).Fit(data.Train, data.Users, data.Items,
+            IdentityPlusZeroColumn(data.Users.Count), IdentityPlusZeroColumn(data.Items.Count));
+
+        int stride = options.NumberOfComponents + 1;
+        Assert.True(inPlace.ItemFeatureParameters.SequenceEqual(summed.ItemFeatureParameters.Slice(0, data.Items.Count * stride)));
+        Assert.True(inPlace.UserFeatureParameters.SequenceEqual(summed.UserFeatureParameters.Slice(0, data.Users.Count * stride)));
+        Assert.False(inPlace.ItemFeatureParameters.SequenceEqual(new WarpTrainer(new WarpTrainer.Options
+        { NumberOfComponents = 17, NumberOfEpochs = 4, Loss = loss, Seed = 6 }).Fit(data.Train, data.Users, data.Items).ItemFeatureParameters));
+    }
+}
