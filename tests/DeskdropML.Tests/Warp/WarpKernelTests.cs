@@ -74,18 +74,22 @@ public class WarpKernelTests
     [InlineData(WarpLearningSchedule.Adagrad, 0.3f)]
     [InlineData(WarpLearningSchedule.Adadelta, 0f)]
     [InlineData(WarpLearningSchedule.Adadelta, 0.3f)]
-    public void OptimiserStepMatchesThePortableStepAndLeavesNeighboursAlone(WarpLearningSchedule schedule, float alpha)
+    public void OptimiserStepMatchesThePortableStepAndLeavesEverythingElseAlone(WarpLearningSchedule schedule, float alpha)
     {
         if (!WarpKernels.UseVectorPath) return;
         var optimizer = new WarpOptimizer(schedule, 0.05f, 0.95f, 1e-6f);
         var rng = new Random(3);
         foreach (int width in Widths)
         {
+            foreach (int stride in new[] { width, width + 1, width + 5 })
             foreach (int directionLength in new[] { width, width - 1 })
             {
                 if (directionLength < 0) continue;
-                const int offset = 5;
-                int length = offset + width + 4;
+                const int features = 6;
+                int length = features * stride;
+                // Features 5 (the last block, ending at the array's end), 2, and 0 with value 0 (skipped); 1, 3, 4 untouched.
+                int[] idx = [5, 2, 0];
+                float[] val = [1f, -0.7f, 0f];
                 var theta = RandomArray(rng, length);
                 // Adagrad: Σg² + 1 ≥ 1; Adadelta: E[g²], E[Δ²] ≥ 0.
                 var acc = RandomArray(rng, length, 2, schedule == WarpLearningSchedule.Adagrad ? 0.5 : 0);
@@ -94,13 +98,14 @@ public class WarpKernelTests
                 float scale = (float)(rng.NextDouble() * 4 - 2);
                 var (t1, a1, d1) = ((float[])theta.Clone(), (float[])acc.Clone(), (float[]?)deltas?.Clone());
                 var (t2, a2, d2) = ((float[])theta.Clone(), (float[])acc.Clone(), (float[]?)deltas?.Clone());
-                WarpKernels.StepPortable(optimizer, t1, a1, d1, offset, width, direction, directionLength, scale, alpha);
-                WarpKernels.StepAvx512(optimizer, t2, a2, d2, offset, width, direction, directionLength, scale, alpha);
-                string what = $"{schedule} alpha {alpha} width {width} direction {directionLength}";
+                WarpKernels.StepFeaturesPortable(optimizer, t1, a1, d1, stride, idx, val, width, direction, directionLength, scale, alpha);
+                WarpKernels.StepFeaturesAvx512(optimizer, t2, a2, d2, stride, idx, val, width, direction, directionLength, scale, alpha);
+                string what = $"{schedule} alpha {alpha} width {width} stride {stride} direction {directionLength}";
                 for (int k = 0; k < length; k++)
                 {
-                    bool inside = k >= offset && k < offset + width;
-                    if (!inside)
+                    int f = k / stride;
+                    bool stepped = (f == 5 || f == 2) && k % stride < width;
+                    if (!stepped)
                     {
                         Assert.Equal(theta[k], t2[k]);
                         Assert.Equal(acc[k], a2[k]);
@@ -110,10 +115,31 @@ public class WarpKernelTests
                     Close(t1[k], t2[k], 1e-6, $"{what}: theta[{k}]");
                     Close(a1[k], a2[k], 1e-6, $"{what}: accumulator[{k}]");
                     if (deltas is not null) Close(d1![k], d2![k], 1e-6, $"{what}: delta[{k}]");
-                    Assert.NotEqual(theta[k], t2[k]); // every entry of the block was stepped
+                    Assert.NotEqual(theta[k], t2[k]); // every entry of a stepped block moved
                 }
             }
         }
+    }
+
+    /// <summary>The Adagrad rate from the refined reciprocal square root estimate is within 2.5e-7 (relative) of η / √G.</summary>
+    [Fact]
+    public void AdagradRateEstimateIsAsAccurateAsTheExactRate()
+    {
+        if (!WarpKernels.UseVectorPath) return;
+        var optimizer = new WarpOptimizer(WarpLearningSchedule.Adagrad, 1f, 0.95f, 1e-6f);
+        double worst = 0;
+        for (double g0 = 1; g0 < 1e7; g0 *= 1.37)
+        {
+            // With θ = 0, direction 1 and scale -1 the new θ is exactly the rate η / √G (no L2).
+            var theta = new float[16];
+            var acc = new float[16];
+            for (int c = 0; c < 16; c++) acc[c] = (float)(g0 * (1 + c / 16.0));
+            var direction = Enumerable.Repeat(1f, 16).ToArray();
+            WarpKernels.StepFeaturesAvx512(optimizer, theta, (float[])acc.Clone(), null, 16, [0], [1f], 16, direction, 16, -1f, 0f);
+            for (int c = 0; c < 16; c++)
+                worst = Math.Max(worst, Math.Abs(theta[c] * Math.Sqrt(acc[c]) - 1));
+        }
+        Assert.True(worst < 2.5e-7, $"worst relative error {worst:G3}");
     }
 
     [Fact]

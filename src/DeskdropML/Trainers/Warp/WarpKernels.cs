@@ -116,94 +116,104 @@ internal static unsafe class WarpKernels
     private static readonly float[] Ones = [1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f];
 
     /// <summary>
-    /// One optimiser step on <paramref name="width"/> parameters starting at <paramref name="offset"/>, with gradient
-    /// <c>scale · direction_c</c>, followed by the L2 shrink (see <see cref="WarpOptimizer"/> for the rules). The
-    /// direction is <paramref name="direction"/> for the first <paramref name="directionLength"/> parameters and 1 for
-    /// the rest (at most 16): an item step <c>[p_u, 1]</c> reads p_u in place, without a copy that appends the 1.
+    /// Steps every feature <c>f = idx[k]</c> of a row: on the first <paramref name="width"/> entries of its block
+    /// (stride <paramref name="stride"/>), one optimiser step with gradient <c>scale · val[k] · direction_c</c>, followed by
+    /// the L2 shrink (see <see cref="WarpOptimizer"/> for the rules); features whose gradient scale is 0 are skipped. The
+    /// direction is <paramref name="direction"/> for the first <paramref name="directionLength"/> entries and 1 for the
+    /// rest (at most 16): an item step <c>[p_u, 1]</c> reads p_u in place, without a copy that appends the 1.
     /// </summary>
-    public static void Step(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int offset, int width,
-        ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
+    /// <remarks>
+    /// The AVX-512 Adagrad path computes the local rate <c>η / √G</c> as <c>η · y</c> with <c>y</c> the 14-bit
+    /// reciprocal square root estimate refined by one Newton step (<c>y ← y (3 - G y²) / 2</c>, relative error about
+    /// 1e-7, the order of the rounding of the exact square root and division it replaces).
+    /// </remarks>
+    public static void StepFeatures(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int stride,
+        ReadOnlySpan<int> idx, ReadOnlySpan<float> val, int width, ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
     {
-        if (UseVectorPath) StepAvx512(optimizer, theta, acc, deltas, offset, width, direction, directionLength, scale, alpha);
-        else StepPortable(optimizer, theta, acc, deltas, offset, width, direction, directionLength, scale, alpha);
+        if (UseVectorPath) StepFeaturesAvx512(optimizer, theta, acc, deltas, stride, idx, val, width, direction, directionLength, scale, alpha);
+        else StepFeaturesPortable(optimizer, theta, acc, deltas, stride, idx, val, width, direction, directionLength, scale, alpha);
     }
 
-    internal static void StepPortable(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int offset, int width,
-        ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
+    internal static void StepFeaturesPortable(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int stride,
+        ReadOnlySpan<int> idx, ReadOnlySpan<float> val, int width, ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
     {
+        int n = directionLength;
+        for (int k = 0; k < idx.Length; k++)
         {
-            int n = directionLength;
+            float g = scale * val[k];
+            if (g == 0f) continue;
+            int offset = idx[k] * stride;
             optimizer.StepVector(theta.AsSpan(offset, n), acc.AsSpan(offset, n),
-                deltas is null ? default : deltas.AsSpan(offset, n), direction.Slice(0, n), scale, alpha);
+                deltas is null ? default : deltas.AsSpan(offset, n), direction.Slice(0, n), g, alpha);
             if (width > n)
                 optimizer.StepVector(theta.AsSpan(offset + n, width - n), acc.AsSpan(offset + n, width - n),
-                    deltas is null ? default : deltas.AsSpan(offset + n, width - n), Ones.AsSpan(0, width - n), scale, alpha);
+                    deltas is null ? default : deltas.AsSpan(offset + n, width - n), Ones.AsSpan(0, width - n), g, alpha);
         }
     }
 
-    internal static void StepAvx512(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int offset, int width,
-        ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
+    internal static void StepFeaturesAvx512(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int stride,
+        ReadOnlySpan<int> idx, ReadOnlySpan<float> val, int width, ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
     {
         if ((uint)directionLength > (uint)direction.Length || directionLength > width || width - directionLength > 16)
             throw new ArgumentOutOfRangeException(nameof(directionLength));
-        if (offset < 0 || width < 1 || offset + width > theta.Length || offset + width > acc.Length || (deltas is not null && offset + width > deltas.Length))
-            throw new ArgumentOutOfRangeException(nameof(offset));
-        fixed (float* pt = &theta[offset])
-        fixed (float* pa = &acc[offset])
+        if (width < 1 || width > stride) throw new ArgumentOutOfRangeException(nameof(width));
+        if (idx.Length > val.Length) throw new ArgumentException("More indices than values.", nameof(val));
+        int blocks = Math.Min(theta.Length, Math.Min(acc.Length, deltas?.Length ?? int.MaxValue)) / stride;
+        foreach (int f in idx)
+            if ((uint)f >= (uint)blocks) throw new ArgumentOutOfRangeException(nameof(idx));
+        bool adagrad = optimizer.Adagrad;
+        if (!adagrad && deltas is null) throw new ArgumentNullException(nameof(deltas));
+        fixed (float* pt = theta)
+        fixed (float* pa = acc)
+        fixed (float* pe = deltas)
         fixed (float* pd = direction)
+        fixed (int* pi = idx)
+        fixed (float* pv = val)
         {
-            if (optimizer.Adagrad)
+            var vAlpha = Vector512.Create(alpha);
+            var one = Vector512<float>.One;
+            var vRate = Vector512.Create(optimizer.LearningRate);
+            var vRho = Vector512.Create(optimizer.Rho);
+            var vRest = Vector512.Create(1f - optimizer.Rho);
+            var vEps = Vector512.Create(optimizer.Epsilon);
+            var half = Vector512.Create(0.5f);
+            var threeHalves = Vector512.Create(1.5f);
+            // Chunks outside, features inside: the mask and the direction chunk are loaded once per row.
+            for (int c = 0; c < width; c += 16)
             {
-                AdagradStep(pt, pa, pd, width, directionLength, scale, optimizer.LearningRate, alpha);
-                return;
+                var m = Mask(Math.Min(16, width - c));
+                var dir = Avx512F.MaskLoad(pd + c, Mask(directionLength - c), one);
+                for (int k = 0; k < idx.Length; k++)
+                {
+                    float gk = scale * pv[k];
+                    if (gk == 0f) continue;
+                    nint at = (nint)pi[k] * stride + c;
+                    var g = Vector512.Create(gk) * dir;
+                    if (adagrad)
+                    {
+                        var a = Avx512F.MaskLoad(pa + at, m, one); // masked lanes: 1, so the estimate stays finite
+                        var y = Avx512F.ReciprocalSqrt14(a);
+                        y *= threeHalves - half * a * y * y;
+                        var eta = vRate * y;
+                        var t = Avx512F.MaskLoad(pt + at, m, Vector512<float>.Zero) - eta * g;
+                        if (alpha > 0f) t *= Vector512.Max(Vector512<float>.Zero, one - eta * vAlpha);
+                        Avx512F.MaskStore(pt + at, m, t);
+                        Avx512F.MaskStore(pa + at, m, a + g * g);
+                    }
+                    else
+                    {
+                        var a = vRho * Avx512F.MaskLoad(pa + at, m, Vector512<float>.Zero) + vRest * g * g;
+                        var delta = Avx512F.MaskLoad(pe + at, m, Vector512<float>.Zero);
+                        var eta = Vector512.Sqrt(delta + vEps) / Vector512.Sqrt(a + vEps);
+                        var step = eta * g;
+                        var t = Avx512F.MaskLoad(pt + at, m, Vector512<float>.Zero) - step;
+                        if (alpha > 0f) t *= Vector512.Max(Vector512<float>.Zero, one - eta * vAlpha);
+                        Avx512F.MaskStore(pa + at, m, a);
+                        Avx512F.MaskStore(pe + at, m, vRho * delta + vRest * step * step);
+                        Avx512F.MaskStore(pt + at, m, t);
+                    }
+                }
             }
-            fixed (float* pe = &deltas![offset])
-                AdadeltaStep(pt, pa, pe, pd, width, directionLength, scale, optimizer.Rho, optimizer.Epsilon, alpha);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AdagradStep(float* theta, float* acc, float* direction, int width, int directionLength, float scale, float rate, float alpha)
-    {
-        var vScale = Vector512.Create(scale);
-        var vRate = Vector512.Create(rate);
-        var vAlpha = Vector512.Create(alpha);
-        var one = Vector512<float>.One;
-        for (int c = 0; c < width; c += 16)
-        {
-            var m = Mask(Math.Min(16, width - c));
-            var g = vScale * Avx512F.MaskLoad(direction + c, DirectionMask(directionLength - c), one);
-            var a = Avx512F.MaskLoad(acc + c, m, one); // masked lanes: 1, so the square root stays finite
-            var eta = vRate / Vector512.Sqrt(a);
-            var t = Avx512F.MaskLoad(theta + c, m, Vector512<float>.Zero) - eta * g;
-            if (alpha > 0f) t *= Vector512.Max(Vector512<float>.Zero, one - eta * vAlpha);
-            Avx512F.MaskStore(theta + c, m, t);
-            Avx512F.MaskStore(acc + c, m, a + g * g);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AdadeltaStep(float* theta, float* acc, float* deltas, float* direction, int width, int directionLength, float scale, float rho, float epsilon, float alpha)
-    {
-        var vScale = Vector512.Create(scale);
-        var vRho = Vector512.Create(rho);
-        var vRest = Vector512.Create(1f - rho);
-        var vEps = Vector512.Create(epsilon);
-        var vAlpha = Vector512.Create(alpha);
-        var one = Vector512<float>.One;
-        for (int c = 0; c < width; c += 16)
-        {
-            var m = Mask(Math.Min(16, width - c));
-            var g = vScale * Avx512F.MaskLoad(direction + c, DirectionMask(directionLength - c), one);
-            var a = vRho * Avx512F.MaskLoad(acc + c, m, Vector512<float>.Zero) + vRest * g * g;
-            var delta = Avx512F.MaskLoad(deltas + c, m, Vector512<float>.Zero);
-            var eta = Vector512.Sqrt(delta + vEps) / Vector512.Sqrt(a + vEps);
-            var step = eta * g;
-            var t = Avx512F.MaskLoad(theta + c, m, Vector512<float>.Zero) - step;
-            if (alpha > 0f) t *= Vector512.Max(Vector512<float>.Zero, one - eta * vAlpha);
-            Avx512F.MaskStore(acc + c, m, a);
-            Avx512F.MaskStore(deltas + c, m, vRho * delta + vRest * step * step);
-            Avx512F.MaskStore(theta + c, m, t);
         }
     }
 

@@ -490,18 +490,8 @@ internal sealed class WarpSgd
     /// the direction with direction 1 (so <c>[p_u]</c> with width d + 1 steps an item's embedding and bias).</summary>
     private void StepRow(WarpSide side, int row, float scale, ReadOnlySpan<float> direction, float alpha, int width)
     {
-        var idx = side.Features.RowIndices(row);
-        var val = side.Features.RowValues(row);
-        int stride = side.Stride;
-        var parameters = side.Parameters;
-        var accumulators = side.Accumulators;
-        var deltas = side.Deltas;
-        for (int k = 0; k < idx.Length; k++)
-        {
-            float g = scale * val[k];
-            if (g == 0f) continue;
-            WarpKernels.Step(in _optimizer, parameters, accumulators, deltas, idx[k] * stride, width, direction, direction.Length, g, alpha);
-        }
+        WarpKernels.StepFeatures(in _optimizer, side.Parameters, side.Accumulators, side.Deltas, side.Stride,
+            side.Features.RowIndices(row), side.Features.RowValues(row), width, direction, direction.Length, scale, alpha);
     }
 
     internal static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
