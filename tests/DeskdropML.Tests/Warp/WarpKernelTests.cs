@@ -142,6 +142,26 @@ public class WarpKernelTests
         Assert.True(worst < 2.5e-7, $"worst relative error {worst:G3}");
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(4)]
+    [InlineData(int.MinValue)]
+    public void PointerKernelsRefuseAFeatureIndexOutsideTheParameters(int bad)
+    {
+        if (!WarpKernels.UseVectorPath) return;
+        var parameters = new float[4 * 11];
+        var acc = new float[4 * 11];
+        var repr = new float[11];
+        var direction = new float[10];
+        var optimizer = new WarpOptimizer(WarpLearningSchedule.Adagrad, 0.05f, 0.95f, 1e-6f);
+        int[] idx = [0, 1, bad, 2, 3];
+        float[] val = [1f, 1f, 1f, 1f, 1f];
+        Assert.Throws<ArgumentOutOfRangeException>(() => WarpKernels.SumBlocksAvx512(parameters, 11, idx, val, repr));
+        Assert.Throws<ArgumentOutOfRangeException>(() => WarpKernels.SumBlocksAvx512(parameters, 11, [bad], [1f], repr));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            WarpKernels.StepFeaturesAvx512(optimizer, parameters, acc, null, 11, idx, val, 11, direction, 10, 1f, 0f));
+    }
+
     [Fact]
     public void PeekedDrawsAreTheDrawsThatFollow()
     {
