@@ -213,4 +213,87 @@ public class WarpKernelTests
         Assert.False(inPlace.ItemFeatureParameters.SequenceEqual(new WarpTrainer(new WarpTrainer.Options
         { NumberOfComponents = 17, NumberOfEpochs = 4, Loss = loss, Seed = 6 }).Fit(data.Train, data.Users, data.Items).ItemFeatureParameters));
     }
+    /// <summary>
+    /// Whole hybrid fits (identity + several weighted "term" features per item, so item rows go through the summed
+    /// representations and the fused multi-feature steps) with the AVX-512 kernels and with the portable ones, from
+    /// the same start: the kernels differ only by rounding (and, for Adagrad, the refined rate estimate), so the
+    /// training loss of the last epoch and the held-out AUC must agree closely, and both fits must have learned.
+    /// </summary>
+    [Theory]
+    [InlineData(WarpLoss.Warp, WarpLearningSchedule.Adagrad)]
+    [InlineData(WarpLoss.Warp, WarpLearningSchedule.Adadelta)]
+    [InlineData(WarpLoss.Bpr, WarpLearningSchedule.Adagrad)]
+    public void HybridFitsWithTheVectorKernelsLearnAsWellAsWithThePortableOnes(WarpLoss loss, WarpLearningSchedule schedule)
+    {
+        if (!WarpKernels.UseVectorPath) return;
+        var data = PlantedData.Generate(users: 240, items: 90, seed: 21);
+        var rng = new Random(4);
+        var rows = new List<int>(); var cols = new List<int>(); var vals = new List<float>();
+        for (int i = 0; i < data.Items.Count; i++)
+        {
+            var terms = new HashSet<int>();
+            while (terms.Count < 4) terms.Add(data.ItemCluster[i] * 10 + rng.Next(10));
+            while (terms.Count < 6) terms.Add(rng.Next(30));
+            foreach (int t in terms) { rows.Add(i); cols.Add(t); vals.Add(0.1f + 0.9f * (float)rng.NextDouble()); }
+        }
+        var itemFeatures = WarpFeatureSpace.Combine(data.Items.Count, true, CsrMatrix.FromTriplets(data.Items.Count, 30, rows.ToArray(), cols.ToArray(), vals.ToArray()));
+        const int d = 12;
+        var options = new WarpTrainer.Options { NumberOfComponents = d, Loss = loss, LearningSchedule = schedule, LearningRate = 0.05f };
+        var urng = new WarpRandom(1);
+        var irng = new WarpRandom(2);
+        var users0 = WarpSide.CreateInitial(CsrMatrix.Identity(data.Users.Count), d, schedule, ref urng);
+        var items0 = WarpSide.CreateInitial(itemFeatures, d, schedule, ref irng);
+
+        (double LastLoss, double Auc) Fit(bool vector)
+        {
+            var users = users0.Clone();
+            var items = items0.Clone();
+            var sgd = new WarpSgd(users, items, data.Train, options, vector);
+            var order = new int[sgd.SamplesPerEpoch];
+            double last = 0;
+            for (int e = 0; e < 25; e++) last = sgd.RunEpoch(9, e, 1, order).MeanLoss;
+            return (last, HeldOutAuc(users, items, data));
+        }
+        var (vectorLoss, vectorAuc) = Fit(true);
+        var (portableLoss, portableAuc) = Fit(false);
+        Assert.True(Math.Abs(vectorLoss - portableLoss) <= 0.05 * portableLoss, $"last-epoch loss {vectorLoss:G4} (vector) vs {portableLoss:G4} (portable)");
+        Assert.True(Math.Abs(vectorAuc - portableAuc) <= 0.01, $"held-out AUC {vectorAuc:F4} (vector) vs {portableAuc:F4} (portable)");
+        Assert.True(portableAuc > 0.8 && vectorAuc > 0.8, $"AUC {vectorAuc:F4} / {portableAuc:F4}: the fits did not learn the clusters");
+    }
+
+    /// <summary>Mean over users of the fraction of (held-out positive, non-positive) pairs scored in the right order.</summary>
+    private static double HeldOutAuc(WarpSide users, WarpSide items, PlantedData data)
+    {
+        int d = users.Components;
+        var p = new float[d + 1];
+        var q = new float[d + 1];
+        var scores = new double[data.Items.Count];
+        double sum = 0;
+        int counted = 0;
+        for (int u = 0; u < data.Users.Count; u++)
+        {
+            var test = data.Test.RowIndices(u);
+            if (test.Length == 0) continue;
+            users.Represent(u, p, vector: false);
+            for (int i = 0; i < scores.Length; i++)
+            {
+                items.Represent(i, q, vector: false);
+                double s = q[d];
+                for (int c = 0; c < d; c++) s += (double)p[c] * q[c];
+                scores[i] = s;
+            }
+            long right = 0, pairs = 0;
+            foreach (int i in test)
+                for (int j = 0; j < scores.Length; j++)
+                {
+                    if (data.Train.Contains(u, j) || data.Test.Contains(u, j)) continue;
+                    pairs++;
+                    if (scores[i] > scores[j]) right++;
+                }
+            if (pairs == 0) continue;
+            sum += (double)right / pairs;
+            counted++;
+        }
+        return sum / counted;
+    }
 }

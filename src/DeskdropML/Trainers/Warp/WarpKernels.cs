@@ -10,7 +10,7 @@ namespace DeskdropML.Trainers.Warp;
 /// parameter block of d or d + 1 floats), written for AVX-512 with masked loads and stores: a block of any width is
 /// covered by ⌈width / 16⌉ full-width operations, the last one masked, so a width of 11 (d = 10 plus the bias) or
 /// 33 (d = 32 plus the bias) needs no scalar tail and no call per block. Without AVX-512 (or with
-/// <see cref="UseVectorPath"/> false) the portable code paths are used, which compute the same
+/// <see cref="UseVectorPath"/> false, or a caller's <c>vector</c> argument false) the portable code paths are used, which compute the same
 /// quantities (results agree to float rounding, not bit for bit). Tests compare the two paths through the
 /// <c>…Avx512</c> and <c>…Portable</c> methods.
 /// </summary>
@@ -36,8 +36,8 @@ internal static unsafe class WarpKernels
 
     /// <summary>Σ a_c b_c over <paramref name="n"/> entries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int n) =>
-        UseVectorPath ? DotAvx512(a, b, n) : TensorPrimitives.Dot(a.Slice(0, n), b.Slice(0, n));
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int n, bool vector) =>
+        vector ? DotAvx512(a, b, n) : TensorPrimitives.Dot(a.Slice(0, n), b.Slice(0, n));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float DotAvx512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int n)
@@ -67,9 +67,9 @@ internal static unsafe class WarpKernels
     /// <c>repr = Σ_k val[k] · parameters[idx[k]·stride .. +stride)</c> (the first <paramref name="stride"/> entries of
     /// <paramref name="repr"/> are overwritten).
     /// </summary>
-    public static void SumBlocks(float[] parameters, int stride, ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr)
+    public static void SumBlocks(float[] parameters, int stride, ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr, bool vector)
     {
-        if (UseVectorPath) SumBlocksAvx512(parameters, stride, idx, val, repr);
+        if (vector) SumBlocksAvx512(parameters, stride, idx, val, repr);
         else SumBlocksPortable(parameters, stride, idx, val, repr);
     }
 
@@ -132,9 +132,9 @@ internal static unsafe class WarpKernels
     /// 1e-7, the order of the rounding of the exact square root and division it replaces).
     /// </remarks>
     public static void StepFeatures(in WarpOptimizer optimizer, float[] theta, float[] acc, float[]? deltas, int stride,
-        ReadOnlySpan<int> idx, ReadOnlySpan<float> val, int width, ReadOnlySpan<float> direction, int directionLength, float scale, float alpha)
+        ReadOnlySpan<int> idx, ReadOnlySpan<float> val, int width, ReadOnlySpan<float> direction, int directionLength, float scale, float alpha, bool vector)
     {
-        if (UseVectorPath) StepFeaturesAvx512(optimizer, theta, acc, deltas, stride, idx, val, width, direction, directionLength, scale, alpha);
+        if (vector) StepFeaturesAvx512(optimizer, theta, acc, deltas, stride, idx, val, width, direction, directionLength, scale, alpha);
         else StepFeaturesPortable(optimizer, theta, acc, deltas, stride, idx, val, width, direction, directionLength, scale, alpha);
     }
 

@@ -36,9 +36,17 @@ internal sealed class WarpSgd
     private readonly int _candidateCount;
     private readonly int[] _pairUsers;
     private readonly int[] _activeUsers;
+    private readonly bool _vector;
 
-    public WarpSgd(WarpSide users, WarpSide items, CsrMatrix interactions, WarpTrainer.Options options)
+    /// <param name="users">User side (trained in place).</param>
+    /// <param name="items">Item side (trained in place).</param>
+    /// <param name="interactions">Users x items; stored entries are the positives.</param>
+    /// <param name="options">Trainer options.</param>
+    /// <param name="vectorKernels">Use the AVX-512 kernels (default: when the hardware has them); false selects the
+    /// portable ones, so tests can compare the two on whole fits.</param>
+    public WarpSgd(WarpSide users, WarpSide items, CsrMatrix interactions, WarpTrainer.Options options, bool? vectorKernels = null)
     {
+        _vector = (vectorKernels ?? true) && WarpKernels.UseVectorPath;
         _users = users;
         _items = items;
         _interactions = interactions;
@@ -245,7 +253,7 @@ internal sealed class WarpSgd
     }
 
     private float Score(ReadOnlySpan<float> user, ReadOnlySpan<float> item) =>
-        WarpKernels.Dot(user, item, _d) + user[_d] + item[_d];
+        WarpKernels.Dot(user, item, _d, _vector) + user[_d] + item[_d];
 
     /// <summary>The WARP rank weight after <paramref name="sampled"/> draws: ln(max(1, ⌊(n - 1)/N⌋)).</summary>
     internal static float WarpRankWeight(int itemCount, int sampled) =>
@@ -267,11 +275,11 @@ internal sealed class WarpSgd
     /// else the sum of its feature blocks written into <paramref name="buffer"/>. A view of a live block stays valid
     /// until that block is stepped, so callers take every gradient direction from the views before any step.
     /// </summary>
-    private static ReadOnlySpan<float> RowView(WarpSide side, int row, Span<float> buffer)
+    private ReadOnlySpan<float> RowView(WarpSide side, int row, Span<float> buffer)
     {
         int f = side.SingleFeature[row];
         if (f >= 0) return side.Parameters.AsSpan(f * side.Stride, side.Stride);
-        side.Represent(row, buffer);
+        side.Represent(row, buffer, _vector);
         return buffer;
     }
 
@@ -299,7 +307,7 @@ internal sealed class WarpSgd
         Span<float> negative, out int sampled, out float negativeScore)
     {
         int j = SearchNegative(ref rng, u, positiveScore, user, negative, out sampled, out negativeScore);
-        if (j >= 0 && _items.SingleFeature[j] >= 0) _items.Represent(j, negative);
+        if (j >= 0 && _items.SingleFeature[j] >= 0) _items.Represent(j, negative, _vector);
         return j;
     }
 
@@ -328,11 +336,11 @@ internal sealed class WarpSgd
             {
                 // One feature with value 1 (identity only): score straight from the parameter block, no copy.
                 var block = parameters.AsSpan(f * stride, stride);
-                score = WarpKernels.Dot(userVector, block, d) + userBias + block[d];
+                score = WarpKernels.Dot(userVector, block, d, _vector) + userBias + block[d];
             }
             else
             {
-                _items.Represent(j, negative);
+                _items.Represent(j, negative, _vector);
                 score = Score(user, negative);
             }
             if (score > threshold && positives.BinarySearch(j) < 0)
@@ -373,9 +381,9 @@ internal sealed class WarpSgd
     /// </summary>
     internal void ApplyBpr(Scratch s, int u, int i, int j, float weight)
     {
-        _users.Represent(u, s.User);
-        _items.Represent(i, s.Positive);
-        _items.Represent(j, s.Negative);
+        _users.Represent(u, s.User, _vector);
+        _items.Represent(i, s.Positive, _vector);
+        _items.Represent(j, s.Negative, _vector);
         float diff = Score(s.User, s.Positive) - Score(s.User, s.Negative);
         if (!float.IsFinite(diff)) return;
         s.LossSum += weight * Softplus(-diff);
@@ -389,9 +397,9 @@ internal sealed class WarpSgd
     /// </summary>
     internal void ApplyWarpPair(Scratch s, int u, int i, int j, float c)
     {
-        _users.Represent(u, s.User);
-        _items.Represent(i, s.Positive);
-        _items.Represent(j, s.Negative);
+        _users.Represent(u, s.User, _vector);
+        _items.Represent(i, s.Positive, _vector);
+        _items.Represent(j, s.Negative, _vector);
         ApplyPair(s, u, i, j, c);
     }
 
@@ -428,8 +436,8 @@ internal sealed class WarpSgd
         float weight = MathF.Abs(value);
         if (!(weight > 0f)) return;
         float y = value > 0f ? 1f : 0f;
-        _users.Represent(u, s.User);
-        _items.Represent(i, s.Positive);
+        _users.Represent(u, s.User, _vector);
+        _items.Represent(i, s.Positive, _vector);
         float score = Score(s.User, s.Positive);
         if (!float.IsFinite(score)) return;
         s.LossSum += weight * (Softplus(score) - y * score);
@@ -450,7 +458,7 @@ internal sealed class WarpSgd
         s.Samples++;
         var positives = _interactions.RowIndices(u);
         if (positives.Length == 0) return;
-        _users.Represent(u, s.User);
+        _users.Represent(u, s.User, _vector);
         int m = Math.Min(_kosN, positives.Length);
         var ids = s.KosItems;
         var scores = s.KosScores;
@@ -458,7 +466,7 @@ internal sealed class WarpSgd
         for (int t = 0; t < m; t++)
         {
             int item = positives[rng.NextInt(positives.Length)];
-            _items.Represent(item, s.Positive);
+            _items.Represent(item, s.Positive, _vector);
             float score = Score(s.User, s.Positive);
             int k = t;
             while (k > 0 && scores[k - 1] < score)
@@ -474,7 +482,7 @@ internal sealed class WarpSgd
         int i = ids[pick];
         float positiveScore = scores[pick];
         if (!float.IsFinite(positiveScore)) return;
-        _items.Represent(i, s.Positive);
+        _items.Represent(i, s.Positive, _vector);
         WarpStepFromPositive(s, ref rng, u, i, positiveScore, 1f, s.User, s.Positive);
     }
 
@@ -491,7 +499,7 @@ internal sealed class WarpSgd
     private void StepRow(WarpSide side, int row, float scale, ReadOnlySpan<float> direction, float alpha, int width)
     {
         WarpKernels.StepFeatures(in _optimizer, side.Parameters, side.Accumulators, side.Deltas, side.Stride,
-            side.Features.RowIndices(row), side.Features.RowValues(row), width, direction, direction.Length, scale, alpha);
+            side.Features.RowIndices(row), side.Features.RowValues(row), width, direction, direction.Length, scale, alpha, _vector);
     }
 
     internal static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
