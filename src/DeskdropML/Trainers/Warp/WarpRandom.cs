@@ -18,9 +18,17 @@ internal struct WarpRandom
         return r;
     }
 
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Mix(_state += 0x9E3779B97F4A7C15UL);
+
+    /// <summary>
+    /// The value <see cref="NextInt"/> will return after <paramref name="ahead"/> further calls (0: the next call),
+    /// without advancing the generator: SplitMix64's k-th output is a function of state + k·γ alone.
+    /// </summary>
+    public readonly int PeekInt(int n, int ahead) =>
+        (int)(((Mix(_state + (ulong)(ahead + 1) * 0x9E3779B97F4A7C15UL) >> 32) * (ulong)(uint)n) >> 32);
+
+    private static ulong Mix(ulong z)
     {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

@@ -9,7 +9,7 @@ namespace DeskdropML.Trainers.Warp;
 /// </summary>
 /// <remarks>
 /// Scores: <c>s_ui = p_u · q_i + b_u + b_i</c>. Pairwise losses (WARP, BPR, k-OS) have
-/// <c>∂L/∂s_ui = -c</c> and <c>∂L/∂s_uj = +c</c> for a coefficient c ≥ 0 (see <see cref="ApplyPair"/>), hence the
+/// <c>∂L/∂s_ui = -c</c> and <c>∂L/∂s_uj = +c</c> for a coefficient c ≥ 0 (see <see cref="ApplyPair(Scratch, int, int, int, float)"/>), hence the
 /// gradients <c>∂L/∂e_f = -c·x_if·p_u</c> (positive item features), <c>+c·x_jf·p_u</c> (negative item features),
 /// <c>c·x_uf·(q_j - q_i)</c> (user features), <c>∓c·x_f</c> for item biases; the user bias cancels in
 /// <c>s_ui - s_uj</c> and is not touched. Every gradient is computed from the representations before the step.
@@ -36,9 +36,17 @@ internal sealed class WarpSgd
     private readonly int _candidateCount;
     private readonly int[] _pairUsers;
     private readonly int[] _activeUsers;
+    private readonly bool _vector;
 
-    public WarpSgd(WarpSide users, WarpSide items, CsrMatrix interactions, WarpTrainer.Options options)
+    /// <param name="users">User side (trained in place).</param>
+    /// <param name="items">Item side (trained in place).</param>
+    /// <param name="interactions">Users x items; stored entries are the positives.</param>
+    /// <param name="options">Trainer options.</param>
+    /// <param name="vectorKernels">Use the AVX-512 kernels (default: when the hardware has them); false selects the
+    /// portable ones, so tests can compare the two on whole fits.</param>
+    public WarpSgd(WarpSide users, WarpSide items, CsrMatrix interactions, WarpTrainer.Options options, bool? vectorKernels = null)
     {
+        _vector = (vectorKernels ?? true) && WarpKernels.UseVectorPath;
         _users = users;
         _items = items;
         _interactions = interactions;
@@ -185,7 +193,13 @@ internal sealed class WarpSgd
         switch (_loss)
         {
             case WarpLoss.Warp:
-                foreach (int p in order) WarpSample(s, ref rng, _pairUsers[p], items[p], values[p]);
+                for (int t = 0; t < DrawLead; t++) PrefetchCandidate(rng, t);
+                for (int k = 0; k < order.Length; k++)
+                {
+                    PrefetchAhead(order, k);
+                    int p = order[k];
+                    WarpSample(s, ref rng, _pairUsers[p], items[p], values[p]);
+                }
                 break;
             case WarpLoss.Bpr:
                 foreach (int p in order) BprSample(s, ref rng, _pairUsers[p], items[p], values[p]);
@@ -199,8 +213,47 @@ internal sealed class WarpSgd
         }
     }
 
+    // How many samples ahead the sample's index entries (user, item, weight) and then its rows are prefetched.
+    private const int IndexLead = 8;
+    private const int RowLead = 3;
+
+    /// <summary>
+    /// Cache hints for the samples after <paramref name="k"/> in a shuffled chunk: the stored-entry arrays of sample
+    /// k + IndexLead, and the user row, positive item row (with optimiser state) and interaction row of sample
+    /// k + RowLead, whose index entries were hinted earlier. Without them each sample starts with a few dependent
+    /// cache misses (the order is random); the hints change no result.
+    /// </summary>
+    private void PrefetchAhead(ReadOnlySpan<int> order, int k)
+    {
+        if (k + IndexLead < order.Length)
+        {
+            int far = order[k + IndexLead];
+            WarpKernels.Prefetch(_pairUsers, far);
+            WarpKernels.Prefetch(_interactions.ColumnIndices, far);
+        }
+        if (k + RowLead < order.Length)
+        {
+            int near = order[k + RowLead];
+            int u = _pairUsers[near];
+            _users.PrefetchRow(u, withState: true);
+            _items.PrefetchRow(_interactions.ColumnIndices[near], withState: true);
+            WarpKernels.Prefetch(_interactions.ColumnIndices, _interactions.RowPointers[u]);
+        }
+    }
+
+    // How many draws ahead negative candidates are prefetched. The generator is one stream per chunk, so draws past
+    // the current sample's last one are the next sample's first candidates: no hint is wasted.
+    private const int DrawLead = 4;
+
+    /// <summary>Prefetches the row of the candidate that the draw <paramref name="ahead"/> calls from now will give.</summary>
+    private void PrefetchCandidate(in WarpRandom rng, int ahead)
+    {
+        int r = rng.PeekInt(_candidateCount, ahead);
+        _items.PrefetchRow(_candidates is null ? r : _candidates[r], withState: false);
+    }
+
     private float Score(ReadOnlySpan<float> user, ReadOnlySpan<float> item) =>
-        TensorPrimitives.Dot(user.Slice(0, _d), item.Slice(0, _d)) + user[_d] + item[_d];
+        WarpKernels.Dot(user, item, _d, _vector) + user[_d] + item[_d];
 
     /// <summary>The WARP rank weight after <paramref name="sampled"/> draws: ln(max(1, ⌊(n - 1)/N⌋)).</summary>
     internal static float WarpRankWeight(int itemCount, int sampled) =>
@@ -210,21 +263,38 @@ internal sealed class WarpSgd
     {
         s.Samples++;
         if (!(weight > 0f)) return;
-        _users.Represent(u, s.User);
-        _items.Represent(i, s.Positive);
-        float positiveScore = Score(s.User, s.Positive);
+        var user = RowView(_users, u, s.User);
+        var positive = RowView(_items, i, s.Positive);
+        float positiveScore = Score(user, positive);
         if (!float.IsFinite(positiveScore)) return;
-        WarpStepFromPositive(s, ref rng, u, i, positiveScore, weight);
+        WarpStepFromPositive(s, ref rng, u, i, positiveScore, weight, user, positive);
     }
 
-    private void WarpStepFromPositive(Scratch s, ref WarpRandom rng, int u, int i, float positiveScore, float weight)
+    /// <summary>
+    /// The representation <c>[p, b]</c> of a row: the live parameter block itself for a single-feature row (no copy),
+    /// else the sum of its feature blocks written into <paramref name="buffer"/>. A view of a live block stays valid
+    /// until that block is stepped, so callers take every gradient direction from the views before any step.
+    /// </summary>
+    private ReadOnlySpan<float> RowView(WarpSide side, int row, Span<float> buffer)
     {
-        int j = FindViolatingNegative(ref rng, u, positiveScore, s.User, s.Negative, out int sampled, out float negativeScore);
+        int f = side.SingleFeature[row];
+        if (f >= 0) return side.Parameters.AsSpan(f * side.Stride, side.Stride);
+        side.Represent(row, buffer, _vector);
+        return buffer;
+    }
+
+    private void WarpStepFromPositive(Scratch s, ref WarpRandom rng, int u, int i, float positiveScore, float weight,
+        ReadOnlySpan<float> user, ReadOnlySpan<float> positive)
+    {
+        int j = SearchNegative(ref rng, u, positiveScore, user, s.Negative, out int sampled, out float negativeScore);
         if (j < 0) return;
         float c = MathF.Min(weight * WarpRankWeight(_candidateCount, sampled), MaxLoss);
         s.LossSum += c * (1f - positiveScore + negativeScore);
         s.Updates++;
-        ApplyPair(s, u, i, j, c);
+        // A multi-feature negative was represented into s.Negative by the search; a single-feature one is read in place.
+        int f = _items.SingleFeature[j];
+        var negative = f >= 0 ? _items.Parameters.AsSpan(f * _items.Stride, _items.Stride) : s.Negative;
+        ApplyPair(s, u, i, j, c, user, positive, negative);
     }
 
     /// <summary>
@@ -234,6 +304,18 @@ internal sealed class WarpSgd
     /// <paramref name="negative"/>.
     /// </summary>
     internal int FindViolatingNegative(ref WarpRandom rng, int u, float positiveScore, ReadOnlySpan<float> user,
+        Span<float> negative, out int sampled, out float negativeScore)
+    {
+        int j = SearchNegative(ref rng, u, positiveScore, user, negative, out sampled, out negativeScore);
+        if (j >= 0 && _items.SingleFeature[j] >= 0) _items.Represent(j, negative, _vector);
+        return j;
+    }
+
+    /// <summary>
+    /// <see cref="FindViolatingNegative"/> without the copy of a single-feature negative: <paramref name="negative"/>
+    /// holds the found negative's representation only when its row has several features.
+    /// </summary>
+    private int SearchNegative(ref WarpRandom rng, int u, float positiveScore, ReadOnlySpan<float> user,
         Span<float> negative, out int sampled, out float negativeScore)
     {
         var positives = _interactions.RowIndices(u);
@@ -247,22 +329,22 @@ internal sealed class WarpSgd
         for (sampled = 1; sampled <= _maxSampled; sampled++)
         {
             int j = DrawCandidate(ref rng);
+            PrefetchCandidate(rng, DrawLead - 1); // a later candidate (peeked, not consumed)
             int f = single[j];
             float score;
             if (f >= 0)
             {
                 // One feature with value 1 (identity only): score straight from the parameter block, no copy.
                 var block = parameters.AsSpan(f * stride, stride);
-                score = TensorPrimitives.Dot(userVector, block.Slice(0, d)) + userBias + block[d];
+                score = WarpKernels.Dot(userVector, block, d, _vector) + userBias + block[d];
             }
             else
             {
-                _items.Represent(j, negative);
+                _items.Represent(j, negative, _vector);
                 score = Score(user, negative);
             }
             if (score > threshold && positives.BinarySearch(j) < 0)
             {
-                if (f >= 0) _items.Represent(j, negative);
                 negativeScore = score;
                 return j;
             }
@@ -299,9 +381,9 @@ internal sealed class WarpSgd
     /// </summary>
     internal void ApplyBpr(Scratch s, int u, int i, int j, float weight)
     {
-        _users.Represent(u, s.User);
-        _items.Represent(i, s.Positive);
-        _items.Represent(j, s.Negative);
+        _users.Represent(u, s.User, _vector);
+        _items.Represent(i, s.Positive, _vector);
+        _items.Represent(j, s.Negative, _vector);
         float diff = Score(s.User, s.Positive) - Score(s.User, s.Negative);
         if (!float.IsFinite(diff)) return;
         s.LossSum += weight * Softplus(-diff);
@@ -315,9 +397,9 @@ internal sealed class WarpSgd
     /// </summary>
     internal void ApplyWarpPair(Scratch s, int u, int i, int j, float c)
     {
-        _users.Represent(u, s.User);
-        _items.Represent(i, s.Positive);
-        _items.Represent(j, s.Negative);
+        _users.Represent(u, s.User, _vector);
+        _items.Represent(i, s.Positive, _vector);
+        _items.Represent(j, s.Negative, _vector);
         ApplyPair(s, u, i, j, c);
     }
 
@@ -325,16 +407,21 @@ internal sealed class WarpSgd
     /// Pairwise step with <c>∂L/∂s_ui = -c</c>, <c>∂L/∂s_uj = c</c>; expects the representations of u, i and j
     /// (taken before the step) in the scratch buffers.
     /// </summary>
-    private void ApplyPair(Scratch s, int u, int i, int j, float c)
+    private void ApplyPair(Scratch s, int u, int i, int j, float c) => ApplyPair(s, u, i, j, c, s.User, s.Positive, s.Negative);
+
+    /// <summary>
+    /// <see cref="ApplyPair(Scratch, int, int, int, float)"/> on given representations, which may be views of live
+    /// parameter blocks (<see cref="RowView"/>): the user direction <c>q_j - q_i</c> is taken before the item steps, and
+    /// the item direction <c>[p_u, 1]</c> is read from the user's view, which only the last step changes.
+    /// </summary>
+    private void ApplyPair(Scratch s, int u, int i, int j, float c, ReadOnlySpan<float> user, ReadOnlySpan<float> positive, ReadOnlySpan<float> negative)
     {
-        var itemDirection = s.ItemDirection;
-        s.User.Slice(0, _d).CopyTo(itemDirection);
-        itemDirection[_d] = 1f;
-        StepRow(_items, i, -c, itemDirection, _itemAlpha);
-        StepRow(_items, j, c, itemDirection, _itemAlpha);
         // User: embeddings only (the user bias cancels in s_ui - s_uj).
         var direction = s.Direction.Slice(0, _d);
-        TensorPrimitives.Subtract(s.Negative.Slice(0, _d), s.Positive.Slice(0, _d), direction);
+        TensorPrimitives.Subtract(negative.Slice(0, _d), positive.Slice(0, _d), direction);
+        var userVector = user.Slice(0, _d);
+        StepRow(_items, i, -c, userVector, _itemAlpha, _d + 1);
+        StepRow(_items, j, c, userVector, _itemAlpha, _d + 1);
         StepRow(_users, u, c, direction, _userAlpha);
     }
 
@@ -349,8 +436,8 @@ internal sealed class WarpSgd
         float weight = MathF.Abs(value);
         if (!(weight > 0f)) return;
         float y = value > 0f ? 1f : 0f;
-        _users.Represent(u, s.User);
-        _items.Represent(i, s.Positive);
+        _users.Represent(u, s.User, _vector);
+        _items.Represent(i, s.Positive, _vector);
         float score = Score(s.User, s.Positive);
         if (!float.IsFinite(score)) return;
         s.LossSum += weight * (Softplus(score) - y * score);
@@ -371,7 +458,7 @@ internal sealed class WarpSgd
         s.Samples++;
         var positives = _interactions.RowIndices(u);
         if (positives.Length == 0) return;
-        _users.Represent(u, s.User);
+        _users.Represent(u, s.User, _vector);
         int m = Math.Min(_kosN, positives.Length);
         var ids = s.KosItems;
         var scores = s.KosScores;
@@ -379,7 +466,7 @@ internal sealed class WarpSgd
         for (int t = 0; t < m; t++)
         {
             int item = positives[rng.NextInt(positives.Length)];
-            _items.Represent(item, s.Positive);
+            _items.Represent(item, s.Positive, _vector);
             float score = Score(s.User, s.Positive);
             int k = t;
             while (k > 0 && scores[k - 1] < score)
@@ -395,8 +482,8 @@ internal sealed class WarpSgd
         int i = ids[pick];
         float positiveScore = scores[pick];
         if (!float.IsFinite(positiveScore)) return;
-        _items.Represent(i, s.Positive);
-        WarpStepFromPositive(s, ref rng, u, i, positiveScore, 1f);
+        _items.Represent(i, s.Positive, _vector);
+        WarpStepFromPositive(s, ref rng, u, i, positiveScore, 1f, s.User, s.Positive);
     }
 
     /// <summary>
@@ -404,23 +491,15 @@ internal sealed class WarpSgd
     /// <c>direction.Length</c> entries of its parameter block <c>[e_f, β_f]</c>: a direction of length d + 1 ending
     /// in 1 steps the embedding and the bias (bias gradient <c>scale · x_f</c>), one of length d the embedding only.
     /// </summary>
-    private void StepRow(WarpSide side, int row, float scale, ReadOnlySpan<float> direction, float alpha)
+    private void StepRow(WarpSide side, int row, float scale, ReadOnlySpan<float> direction, float alpha) =>
+        StepRow(side, row, scale, direction, alpha, direction.Length);
+
+    /// <summary>As above over the first <paramref name="width"/> ≥ direction-length entries of each block, the entries past
+    /// the direction with direction 1 (so <c>[p_u]</c> with width d + 1 steps an item's embedding and bias).</summary>
+    private void StepRow(WarpSide side, int row, float scale, ReadOnlySpan<float> direction, float alpha, int width)
     {
-        var idx = side.Features.RowIndices(row);
-        var val = side.Features.RowValues(row);
-        int stride = side.Stride;
-        int width = direction.Length;
-        var parameters = side.Parameters;
-        var accumulators = side.Accumulators;
-        var deltas = side.Deltas;
-        for (int k = 0; k < idx.Length; k++)
-        {
-            int offset = idx[k] * stride;
-            float g = scale * val[k];
-            if (g == 0f) continue;
-            _optimizer.StepVector(parameters.AsSpan(offset, width), accumulators.AsSpan(offset, width),
-                deltas is null ? default : deltas.AsSpan(offset, width), direction, g, alpha);
-        }
+        WarpKernels.StepFeatures(in _optimizer, side.Parameters, side.Accumulators, side.Deltas, side.Stride,
+            side.Features.RowIndices(row), side.Features.RowValues(row), width, direction, direction.Length, scale, alpha, _vector);
     }
 
     internal static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));

@@ -100,7 +100,10 @@ internal sealed class WarpSide
     public WarpSide Clone() => new(Features, Components, (float[])Parameters.Clone(), (float[])Accumulators.Clone(), (float[]?)Deltas?.Clone());
 
     /// <summary>Writes <c>[p_r (d values), b_r]</c> of one row into <paramref name="repr"/> (length d + 1).</summary>
-    public void Represent(int row, Span<float> repr)
+    public void Represent(int row, Span<float> repr) => Represent(row, repr, WarpKernels.UseVectorPath);
+
+    /// <summary>As <see cref="Represent(int, Span{float})"/>, with the AVX-512 (<paramref name="vector"/>) or portable kernels.</summary>
+    public void Represent(int row, Span<float> repr, bool vector)
     {
         int f = SingleFeature[row];
         if (f >= 0)
@@ -108,17 +111,24 @@ internal sealed class WarpSide
             Parameters.AsSpan(f * Stride, Stride).CopyTo(repr);
             return;
         }
-        RepresentFeatures(Features.RowIndices(row), Features.RowValues(row), repr);
+        WarpKernels.SumBlocks(Parameters, Stride, Features.RowIndices(row), Features.RowValues(row), repr, vector);
     }
 
     /// <summary>Writes <c>[Σ x_f e_f, Σ x_f β_f]</c> for an arbitrary feature row (combined feature indices).</summary>
     public void RepresentFeatures(ReadOnlySpan<int> idx, ReadOnlySpan<float> val, Span<float> repr)
     {
+        WarpKernels.SumBlocks(Parameters, Stride, idx, val, repr, WarpKernels.UseVectorPath);
+    }
+
+    /// <summary>Hints the cache to fetch the parameter block (and, if <paramref name="withState"/>, the optimiser
+    /// state) of a single-feature row; rows of several features are left alone.</summary>
+    public void PrefetchRow(int row, bool withState)
+    {
+        int f = SingleFeature[row];
+        if (f < 0) return;
         int stride = Stride;
-        var r = repr.Slice(0, stride);
-        r.Clear();
-        for (int k = 0; k < idx.Length; k++)
-            TensorPrimitives.MultiplyAdd(Parameters.AsSpan(idx[k] * stride, stride), val[k], r, r);
+        WarpKernels.Prefetch(Parameters, f * stride, stride);
+        if (withState) WarpKernels.Prefetch(Accumulators, f * stride, stride);
     }
 
     /// <summary>Copies the embeddings into a feature-major array (feature f at [f·d, (f+1)·d)).</summary>
