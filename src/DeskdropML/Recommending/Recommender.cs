@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using DeskdropML.Memory;
 using DeskdropML.Sparse;
@@ -39,8 +37,8 @@ namespace DeskdropML.Recommending;
 /// <see cref="SimilarItems"/> adds <c>4(P − 2) × I</c> on first use.
 /// Per call of <see cref="Recommend"/> or <see cref="ScoreItems"/>: a score row and a mask, <c>5I</c> bytes.
 /// <see cref="RecommendBatch"/> streams the users through T workers in batches of 16; each worker's scratch is sized
-/// once, <c>16 × 4(I + P) + I + 8k</c> bytes (with the first pass <c>16 × 4I + 12I</c> more: two bound rows per user,
-/// the candidates and one exact row; one user's row, <c>5I + 8k</c>, for models scored through
+/// once, <c>16 × 4(I + P) + I + 8k</c> bytes (with the first pass <c>16 × 5I + 12I</c> more: a mask and a candidate
+/// row per user, the candidates and one exact row; one user's row, <c>5I + 8k</c>, for models scored through
 /// <see cref="IRecommenderModel.ScoreItems"/>), and the answer is <c>U × (4k + 32)</c> bytes (one array per user).
 /// Nothing is users × items; <see cref="RecommendBatch"/> checks its total with <see cref="MemoryBudget"/>.</para>
 /// </remarks>
@@ -291,22 +289,22 @@ public sealed class Recommender : IWarmUserModel
     private bool UsesQuantizedPass(int k) => _quantized is not null && 8L * k <= Model.Items.Count;
 
     /// <summary>
-    /// The worker of <see cref="RecommendBatch"/> with the 16-bit first pass: per batch of 16 users, score intervals for
-    /// every item (<see cref="QuantizedItemMatrix.Bounds"/>), then per user the k-th largest lower bound L among
-    /// eligible items, exact scores for the eligible items whose upper bound reaches L, and the exact selection among
-    /// them. Users whose vector cannot be quantized, or with fewer than k eligible items, are scored exactly.
+    /// The worker of <see cref="RecommendBatch"/> with the 16-bit first pass: per batch of 16 users, one sweep over the
+    /// item codes (<see cref="QuantizedItemMatrix.Select"/>) keeps each user's k-th largest lower bound L among
+    /// eligible items and the items whose upper bound reached it; those reaching the final L are scored exactly and
+    /// selected exactly. Users whose vector cannot be quantized, or with fewer than k eligible items, are scored
+    /// exactly.
     /// </summary>
     private void WorkQuantized(IReadOnlyList<int> userIndices, int k, bool excludeKnown, QuantizedItemMatrix quantized, int[][] results, ref int next)
     {
-        int items = Model.Items.Count, stride = quantized.PaddedItems, codeLength = quantized.UserCodeLength;
+        int items = Model.Items.Count, codeLength = quantized.UserCodeLength;
         int capacity = Math.Min(k, items);
         int p = _itemMatrix!.PackedLength;
         var packed = new float[UserBatch * p];
         var codes = new short[UserBatch * codeLength];
         var terms = new float[UserBatch * 3];
-        var lower = new float[UserBatch * stride];
-        var upper = new float[UserBatch * stride];
-        var slot = new int[UserBatch];      // -1 cold, -2 exact, else row in lower/upper
+        var state = new QuantizedItemMatrix.SelectionState(UserBatch, capacity, items);
+        var slot = new int[UserBatch];      // -1 cold, -2 exact, else the user's row in the first pass
         var exactRow = new float[items];
         var candidates = new int[items];
         var candidateScores = new float[items];
@@ -329,64 +327,51 @@ public sealed class Recommender : IWarmUserModel
                     terms[3 * rows] = scale;
                     terms[3 * rows + 1] = error;
                     terms[3 * rows + 2] = l1;
+                    if (excludeKnown)
+                        foreach (int i in KnownInteractions.RowIndices(user)) state.Excluded[rows * items + i] = true;
                     slot[j - start] = rows++;
                 }
                 else slot[j - start] = -2;
             }
-            quantized.Bounds(codes.AsSpan(0, rows * codeLength), terms.AsSpan(0, 3 * rows), rows, lower.AsSpan(0, rows * stride), upper.AsSpan(0, rows * stride));
+            state.Reset(rows);
+            quantized.Select(codes.AsSpan(0, rows * codeLength), terms.AsSpan(0, 3 * rows), rows, state);
             for (int j = start; j < end; j++)
             {
                 int user = userIndices[j];
                 int s = slot[j - start];
                 ReadOnlySpan<float> u = packed.AsSpan((j - start) * p, p);
                 ReadOnlySpan<int> known = excludeKnown ? KnownInteractions.RowIndices(user) : default;
-                foreach (int i in known) excluded[i] = true;
-                int n = s == -1 ? TopK.Select(_fallbackScores, capacity, top, topScores, excluded) : -1;
-                if (s >= 0)
+                int n = 0;
+                if (s >= 0 && state.IsFull(s))
                 {
-                    n = TopK.Select(lower.AsSpan(s * stride, items), capacity, top, topScores, excluded);
-                    if (n == capacity)
+                    // Candidates whose upper bound reaches the final threshold, scored exactly, selected exactly.
+                    float threshold = state.Threshold(s);
+                    int c = 0, rowBase = s * items;
+                    for (int m = 0; m < state.CandidateCounts[s]; m++)
+                        if (state.CandidateUpper[rowBase + m] >= threshold) candidates[c++] = state.Candidates[rowBase + m];
+                    _itemMatrix.ScoreItems(u, candidates.AsSpan(0, c), candidateScores.AsSpan(0, c));
+                    n = TopK.Select(candidateScores.AsSpan(0, c), capacity, top, topScores);
+                    for (int m = 0; m < n; m++) top[m] = candidates[top[m]];
+                }
+                else
+                {
+                    // Cold users rank by the fallback; users that could not be quantized, or with fewer than k
+                    // eligible items, are scored exactly.
+                    foreach (int i in known) excluded[i] = true;
+                    ReadOnlySpan<float> scores = _fallbackScores;
+                    if (s != -1)
                     {
-                        int c = Candidates(upper.AsSpan(s * stride, items), topScores[capacity - 1], excluded, candidates);
-                        _itemMatrix.ScoreItems(u, candidates.AsSpan(0, c), candidateScores.AsSpan(0, c));
-                        n = TopK.Select(candidateScores.AsSpan(0, c), capacity, top, topScores);
-                        for (int m = 0; m < n; m++) top[m] = candidates[top[m]];
+                        _itemMatrix.Score(u, exactRow);
+                        scores = exactRow;
                     }
-                    else s = -2; // fewer eligible items than k: rank them exactly
+                    n = TopK.Select(scores, capacity, top, topScores, excluded);
+                    foreach (int i in known) excluded[i] = false;
                 }
-                if (s == -2)
-                {
-                    _itemMatrix.Score(u, exactRow);
-                    n = TopK.Select(exactRow, capacity, top, topScores, excluded);
-                }
-                foreach (int i in known) excluded[i] = false;
+                if (s >= 0)
+                    foreach (int i in known) state.Excluded[s * items + i] = false;
                 results[j] = top.AsSpan(0, n).ToArray();
             }
         }
-    }
-
-    /// <summary>Writes, in increasing order, the items not excluded whose upper bound is at least <paramref name="threshold"/>.</summary>
-    private static int Candidates(ReadOnlySpan<float> upper, float threshold, ReadOnlySpan<bool> excluded, Span<int> candidates)
-    {
-        int count = 0, i = 0, n = upper.Length;
-        ref float start = ref MemoryMarshal.GetReference(upper);
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var t = Vector256.Create(threshold);
-            for (; i + 8 <= n; i += 8)
-            {
-                uint mask = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref start, (nuint)i), t).ExtractMostSignificantBits();
-                while (mask != 0)
-                {
-                    int j = i + System.Numerics.BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                    if (!excluded[j]) candidates[count++] = j;
-                }
-            }
-        }
-        for (; i < n; i++)
-            if (upper[i] >= threshold && !excluded[i]) candidates[count++] = i;
-        return count;
     }
 
     /// <summary>
@@ -398,8 +383,9 @@ public sealed class Recommender : IWarmUserModel
         int items = Model.Items.Count, capacity = Math.Min(k, items);
         int p = _itemMatrix?.PackedLength ?? 0;
         int batch = _itemMatrix is null ? 1 : UserBatch;
-        // The 16-bit first pass keeps two bound rows per user instead of one score row, plus candidates and one row.
-        double quantizedExtra = _quantized is not null && UsesQuantizedPass(k) ? (double)batch * (4.0 * _quantized.PaddedItems + 16) + 12.0 * items : 0;
+        // The 16-bit first pass keeps a mask and a candidate row (item and upper bound) per user instead of one score
+        // row, plus the candidates and one exact row.
+        double quantizedExtra = _quantized is not null && UsesQuantizedPass(k) ? (double)batch * (5.0 * items + 4.0 * capacity + 16) + 12.0 * items : 0;
         return (double)threads * ((double)batch * 4 * (items + p) + items + 8.0 * capacity + quantizedExtra) + (double)users * (4.0 * capacity + 32);
     }
 
