@@ -25,24 +25,11 @@ public static class HybridEpochs
             {
                 NumberOfComponents = 10, LearningRate = 0.05f, NumberOfEpochs = warmups + epochs, NumberOfThreads = threads, Seed = 1,
             };
-            new WarpTrainer(options).Fit(ds.Train, ds.Users, ds.Items, null, text, new Sink(wall, cpu));
+            new WarpTrainer(options).Fit(ds.Train, ds.Users, ds.Items, null, text, new Program.EpochTimes(wall, cpu, print: false));
             double[] w = wall.Skip(warmups).Order().ToArray();
             double[] c = cpu.Skip(warmups).Order().ToArray();
             Console.WriteLine($"{threads} thread(s): median epoch {w[w.Length / 2] * 1000:F2} ms wall over {w.Length} epochs after {warmups} warm-up (min {w[0] * 1000:F2}, max {w[^1] * 1000:F2}); median process CPU per epoch {c[c.Length / 2] * 1000:F2} ms");
         }
         return 0;
-    }
-
-    private sealed class Sink(List<double> wall, List<double> cpu) : IProgress<WarpEpochInfo>
-    {
-        private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
-
-        public void Report(WarpEpochInfo value)
-        {
-            var now = Process.GetCurrentProcess().TotalProcessorTime;
-            wall.Add(value.Elapsed.TotalSeconds);
-            cpu.Add((now - _lastCpu).TotalSeconds);
-            _lastCpu = now;
-        }
     }
 }

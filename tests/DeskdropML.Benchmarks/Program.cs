@@ -139,7 +139,8 @@ public static class Program
         return 0;
     }
 
-    private sealed class EpochTimes(List<double> wall, List<double> cpu) : IProgress<WarpEpochInfo>
+    /// <summary>Collects each epoch's wall and process CPU seconds; prints a line per epoch when <paramref name="print"/>.</summary>
+    internal sealed class EpochTimes(List<double> wall, List<double> cpu, bool print = true) : IProgress<WarpEpochInfo>
     {
         private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
 
@@ -149,7 +150,7 @@ public static class Program
             wall.Add(value.Elapsed.TotalSeconds);
             cpu.Add((now - _lastCpu).TotalSeconds);
             _lastCpu = now;
-            Console.WriteLine($"  epoch {value.Epoch}: {value.Elapsed.TotalMilliseconds:F1} ms, updates {value.UpdateFraction:P1}, loss {value.MeanLoss:F3}");
+            if (print) Console.WriteLine($"  epoch {value.Epoch}: {value.Elapsed.TotalMilliseconds:F1} ms, updates {value.UpdateFraction:P1}, loss {value.MeanLoss:F3}");
         }
     }
 }
