@@ -303,7 +303,7 @@ public sealed class Recommender : IWarmUserModel
         var packed = new float[UserBatch * p];
         var codes = new short[UserBatch * codeLength];
         var terms = new float[UserBatch * 3];
-        var state = new QuantizedItemMatrix.SelectionState(UserBatch, capacity, items);
+        var state = new FirstPassSelection(UserBatch, capacity, items);
         var slot = new int[UserBatch];      // -1 cold, -2 exact, else the user's row in the first pass
         var exactRow = new float[items];
         var candidates = new int[items];
