@@ -385,7 +385,7 @@ public sealed class Recommender : IWarmUserModel
         int batch = _itemMatrix is null ? 1 : UserBatch;
         // The 16-bit first pass keeps a mask and a candidate row (item and upper bound) per user instead of one score
         // row, plus the candidates and one exact row.
-        double quantizedExtra = _quantized is not null && UsesQuantizedPass(k) ? (double)batch * (5.0 * items + 4.0 * capacity + 16) + 12.0 * items : 0;
+        double quantizedExtra = UsesQuantizedPass(k) ? (double)batch * (5.0 * items + 4.0 * capacity + 16) + 12.0 * items : 0;
         return (double)threads * ((double)batch * 4 * (items + p) + items + 8.0 * capacity + quantizedExtra) + (double)users * (4.0 * capacity + 32);
     }
 

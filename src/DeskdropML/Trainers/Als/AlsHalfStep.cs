@@ -76,23 +76,9 @@ internal static class AlsHalfStep
         {
             var upper = new float[k * k];
             int begin = c * GramRowsPerChunk, end = Math.Min(count, begin + GramRowsPerChunk);
-            if (AlsBlockKernels.Applies(k))
-            {
-                // One register-tiled pass over the chunk's vectors.
-                Span<float> unit = stackalloc float[GramRowsPerChunk];
-                unit.Fill(1f);
-                AlsBlockKernels.AddWeightedOuterUpper(factors.AsSpan(begin * k, (end - begin) * k), unit[..(end - begin)], upper, k);
-            }
-            else
-            {
-                Span<float> ones = stackalloc float[8];
-                ones.Fill(1f);
-                for (int i = begin; i < end; i += 8)
-                {
-                    int m = Math.Min(8, end - i);
-                    AlsKernels.AddOuterUpperMany(factors.AsSpan(i * k, m * k), ones[..m], upper, k);
-                }
-            }
+            Span<float> ones = stackalloc float[GramRowsPerChunk];
+            ones.Fill(1f);
+            AlsKernels.AddWeightedOuterUpper(factors.AsSpan(begin * k, (end - begin) * k), ones[..(end - begin)], upper, k);
             partial[c] = upper;
         }
         if (threads <= 1 || chunks == 1)

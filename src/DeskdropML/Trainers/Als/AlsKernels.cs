@@ -325,6 +325,24 @@ internal static class AlsKernels
     /// <summary>True when <see cref="AddWeightedProjections"/> applies to k factors on this processor.</summary>
     public static bool CanFuseRows(int k) => Vector512.IsHardwareAccelerated && k % 16 == 0;
 
+    /// <summary>
+    /// Adds <c>sum over e of w_e y_e y_e^T</c> to the upper triangle of <paramref name="upper"/>: the register-tiled
+    /// <see cref="AlsBlockKernels.AddWeightedOuterUpper"/> where it applies, else <see cref="AddOuterUpperMany"/>.
+    /// Entries of the strict lower triangle within 15 columns of the diagonal receive meaningless values.
+    /// </summary>
+    public static void AddWeightedOuterUpper(ReadOnlySpan<float> vectors, ReadOnlySpan<float> weights, Span<float> upper, int k)
+    {
+        if (AlsBlockKernels.Applies(k)) AlsBlockKernels.AddWeightedOuterUpper(vectors, weights, upper, k);
+        else AddOuterUpperMany(vectors, weights, upper, k);
+    }
+
+    /// <summary>
+    /// Factorizes as <c>U^T U</c> (contract of <see cref="CholeskyUpper"/>): the register-tiled
+    /// <see cref="AlsBlockKernels.CholeskyUpper"/> where it applies, else <see cref="CholeskyUpper"/>.
+    /// </summary>
+    public static bool FactorUpper(Span<float> upper, int k, Span<float> inverseDiagonal) =>
+        AlsBlockKernels.Applies(k) ? AlsBlockKernels.CholeskyUpper(upper, k, inverseDiagonal) : CholeskyUpper(upper, k, inverseDiagonal);
+
     /// <summary>Copies the upper triangle of a k x k row-major matrix into its lower triangle.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MirrorUpperToLower(Span<float> matrix, int k)

@@ -118,12 +118,10 @@ internal sealed class AlsRowSolver
         float lambda = _settings.Regularization;
         for (int d = 0; d < k; d++) a[d * k + d] += lambda;
         x.Clear();
-        bool tiled = AlsBlockKernels.Applies(k);
-        if (tiled) AlsBlockKernels.AddWeightedOuterUpper(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
-        else AlsKernels.AddOuterUpperMany(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
+        AlsKernels.AddWeightedOuterUpper(scratch.Gathered.AsSpan(0, count * k), scratch.EntryWeights.AsSpan(0, count), a, k);
         for (int n = 0; n < count; n++)
             AlsKernels.MultiplyAdd(scratch.Gathered.AsSpan(n * k, k), scratch.EntryTargets[n], x);
-        if (!(tiled ? AlsBlockKernels.CholeskyUpper(a, k, scratch.Direction) : AlsKernels.CholeskyUpper(a, k, scratch.Direction)))
+        if (!AlsKernels.FactorUpper(a, k, scratch.Direction))
             throw new InvalidOperationException(
                 "The ALS normal matrix is not numerically positive definite; increase Regularization (it must be > 0 for explicit feedback rows with fewer entries than factors).");
         AlsKernels.CholeskySolveUpper(a, scratch.Direction, k, x, scratch.Residual);
